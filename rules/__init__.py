@@ -1,0 +1,1 @@
+"""Data package: the rules files shipped with scrubber (installed as ``scrubber.rulefiles``)."""

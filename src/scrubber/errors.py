@@ -1,0 +1,26 @@
+"""Errors scrubber reports to users.  Each renders as one line naming the file."""
+
+from __future__ import annotations
+
+
+class ScrubberError(Exception):
+    """Base class: an error with a one-line message for the user."""
+
+    exit_code = 2
+
+    def __init__(self, path: str, problem: str) -> None:
+        super().__init__(f"{path}: {problem}")
+        self.path = path
+        self.problem = problem
+
+
+class InputError(ScrubberError):
+    """An input cannot be read or is not text (missing, a directory, binary...)."""
+
+
+class RulesError(ScrubberError):
+    """A rules file is not valid.  ``path`` carries the file and line."""
+
+
+class ConfigError(ScrubberError):
+    """A setting or configuration file is not valid."""

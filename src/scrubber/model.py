@@ -1,0 +1,133 @@
+"""The records that flow through the pipeline.
+
+read -> normalize -> tokenize -> classify -> segment -> collapse -> write
+
+Every stage takes and returns these small immutable records.  The one record
+that matters for users is :class:`Decision`: one per input line, saying what
+happened to the line and why.  ``clean`` writes the kept lines, ``explain``
+prints the decisions, reports count them: all read the same record.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Role(str, Enum):
+    """What a line is, as far as the article is concerned."""
+
+    TITLE = "title"
+    CAPTION = "caption"
+    BODY = "body"
+    MARKER = "marker"
+    BLANK = "blank"
+
+
+class Action(str, Enum):
+    """What happened to a line."""
+
+    KEEP = "keep"
+    DROP = "drop"  # removed by a rule or a heuristic (reason says which)
+    COLLAPSE = "collapse"  # a repeat of another line (``ref`` says which)
+    LAYOUT = "layout"  # blank lines: the writer lays out its own spacing
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One input line after normalization.  ``no`` is 1-based."""
+
+    no: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A run of non-empty lines.  ``gap`` is the number of blank lines before it."""
+
+    lines: tuple[Line, ...]
+    gap: int
+
+    @property
+    def first(self) -> int:
+        return self.lines[0].no
+
+    @property
+    def last(self) -> int:
+        return self.lines[-1].no
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The fate of one input line, with its reason.
+
+    ``reason`` is a rule id (for drops by a rule) or the name of the heuristic
+    that decided (``title-repeat``, ``title-shape``, ``near-duplicate`` ...).
+    ``ref`` is the line number a collapsed line repeats, ``score`` the
+    similarity (0-100) that decided it.  ``article`` is the 0-based article
+    the line belongs to (None before the first article); ``starts_article``
+    marks the line where an article begins.
+    """
+
+    no: int
+    text: str
+    role: Role
+    action: Action
+    reason: str
+    ref: int | None = None
+    score: float | None = None
+    article: int | None = None
+    starts_article: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A clean article: every field holds normalized input lines."""
+
+    index: int
+    title: Line | None
+    captions: tuple[Line, ...]
+    paragraphs: tuple[tuple[Line, ...], ...]
+
+    @property
+    def is_empty(self) -> bool:
+        return self.title is None and not self.captions and not self.paragraphs
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """The read stage's result: text with LF line ends, and how it was decoded."""
+
+    text: str
+    encoding: str
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CleanResult:
+    """Everything one cleaning run over one input produced."""
+
+    source: str
+    encoding: str
+    articles: tuple[Article, ...]
+    decisions: tuple[Decision, ...]
+    text: str
+    warnings: tuple[str, ...] = ()
+    bytes_in: int = 0
+    stats: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def lines_in(self) -> int:
+        return len(self.decisions)
+
+    @property
+    def lines_out(self) -> int:
+        return sum(1 for d in self.decisions if d.action is Action.KEEP)
+
+    def dropped_by_reason(self) -> dict[str, int]:
+        """Lines dropped or collapsed, counted per reason (sorted by reason)."""
+        counts: dict[str, int] = {}
+        for d in self.decisions:
+            if d.action in (Action.DROP, Action.COLLAPSE):
+                counts[d.reason] = counts.get(d.reason, 0) + 1
+        return dict(sorted(counts.items()))

@@ -1,0 +1,105 @@
+"""Stage 1, read: bytes to text with LF line ends.
+
+UTF-8 (with or without BOM) is taken as it is.  UTF-16/32 with a BOM are
+decoded by the BOM.  Anything else is detected with charset-normalizer and
+decoded, with a warning naming the file and the encoding.  Binary input is
+refused with an :class:`InputError`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from .errors import InputError
+from .model import Decoded
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+# Control characters that do not occur in text files (tab, LF, VT, FF, CR and
+# ESC are left out: they do).  A file with many of them is binary.
+_BINARY_CONTROLS = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+_BINARY_SHARE = 0.05
+_NEWLINES = re.compile("\r\n?|[\u2028\u2029\x85]")
+# Share of bytes that may be invalid in an otherwise UTF-8 file before we stop
+# calling it UTF-8 and ask the detector.
+_INVALID_UTF8_SHARE = 0.01
+
+
+def read_path(path: Path) -> bytes:
+    """Read a file's bytes, turning OS errors into one-line InputErrors."""
+    try:
+        if path.is_dir():
+            raise InputError(str(path), "is a directory, not a file")
+        return path.read_bytes()
+    except InputError:
+        raise
+    except FileNotFoundError:
+        raise InputError(str(path), "no such file") from None
+    except PermissionError:
+        raise InputError(str(path), "permission denied") from None
+    except OSError as exc:
+        raise InputError(str(path), exc.strerror or str(exc)) from None
+
+
+def decode(data: bytes, source: str = "-") -> Decoded:
+    """Decode ``data`` to text with LF line ends."""
+    text, encoding, warnings = _decode(data, source)
+    if "\r" in text or "\u2028" in text or "\u2029" in text or "\x85" in text:
+        text = _NEWLINES.sub("\n", text)
+    return Decoded(text=text, encoding=encoding, warnings=tuple(warnings))
+
+
+def _decode(data: bytes, source: str) -> tuple[str, str, list[str]]:
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), encoding, []
+            except UnicodeDecodeError:
+                raise InputError(source, f"starts with a {encoding} byte order mark but is not valid {encoding}") from None
+    _refuse_binary(data, source)
+    try:
+        return data.decode("utf-8"), "utf-8", []
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    bad = _count_invalid_utf8(data)
+    if bad <= max(1, len(data) * _INVALID_UTF8_SHARE) and _has_utf8_multibyte(data):
+        return (
+            data.decode("utf-8", errors="replace"),
+            "utf-8",
+            [f"{source}: {bad} invalid UTF-8 byte sequence(s) (first at byte {first_bad}) replaced with U+FFFD"],
+        )
+    best = from_bytes(data).best()
+    if best is None:
+        raise InputError(source, "is not text (no text encoding fits it)")
+    encoding = best.encoding
+    text = str(best)
+    return text, encoding, [f"{source}: not UTF-8; decoded as {encoding} (guessed)"]
+
+
+def _refuse_binary(data: bytes, source: str) -> None:
+    if b"\x00" in data:
+        raise InputError(source, "is binary (contains NUL bytes)")
+    if data:
+        sample = data[:65536]
+        controls = len(_BINARY_CONTROLS.findall(sample))
+        if controls > len(sample) * _BINARY_SHARE:
+            raise InputError(source, "is binary (mostly non-text bytes)")
+
+
+def _count_invalid_utf8(data: bytes) -> int:
+    return data.decode("utf-8", errors="replace").count("\ufffd") - data.count(b"\xef\xbf\xbd")
+
+
+def _has_utf8_multibyte(data: bytes) -> bool:
+    """True when the file holds at least one valid multi-byte UTF-8 sequence."""
+    return re.search(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}", data) is not None

@@ -1,0 +1,139 @@
+"""Stage 5, segment: content lines to articles.
+
+An article starts
+
+* at a headline that comes again a few lines later with only short lines
+  (captions, markers) between, as scrapes save it (``title-repeat``);
+* after two or more blank lines, unless the article so far is only its title
+  (``blank-gap``);
+* at the start of the input (``input-start``).
+
+The head of an article is its headline, the lines up to the headline's copy
+(captions), and the lines right after it that repeat a head line or repeat
+each other (captions saved again after the headline's copy).  Without a
+repeated headline, an article's first block is its title when it is a single
+title-shaped line (``title-shape``).  Everything else is body.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .classify import Content, title_shaped
+from .settings import Settings
+from .similarity import Key, key, similarity
+
+# Lines longer than this are body text, never captions: the head ends there.
+CAPTION_MAX_WORDS = 60
+# A caption saved again after the headline's copy has its own copy this close.
+CAPTION_COPY_WINDOW = 3
+# A headline needs some substance to be recognised by its repeat.
+MIN_TITLE_WORDS = 2
+MIN_TITLE_CHARS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One article's share of the content lines: indices into the content list."""
+
+    start: int
+    end: int  # exclusive
+    title: int | None
+    head_end: int  # head lines are title+1 .. head_end-1 (captions and copies)
+    reason: str  # why an article starts here
+    title_reason: str | None
+
+
+class _Keys:
+    """Folded keys of content lines, computed once and only when asked for."""
+
+    def __init__(self, content: tuple[Content, ...]) -> None:
+        self._content = content
+        self._keys: list[Key | None] = [None] * len(content)
+
+    def __getitem__(self, i: int) -> Key:
+        k = self._keys[i]
+        if k is None:
+            k = self._keys[i] = key(self._content[i].line.text)
+        return k
+
+
+def segment(content: tuple[Content, ...], settings: Settings) -> tuple[tuple[Segment, ...], _Keys]:
+    keys = _Keys(content)
+    n = len(content)
+    starts: list[tuple[int, str, int | None, int, str | None]] = []  # start, reason, title, head_end, title_reason
+    k = 0
+    while k < n:
+        c = content[k]
+        if c.block_start:
+            head_end = _find_head(content, keys, k, settings)
+            if head_end is not None:
+                starts.append((k, "title-repeat", k, head_end, "title-repeat"))
+                k = head_end
+                continue
+            if not starts or (c.gap >= 2 and not _title_only(starts[-1], k, keys, settings)):
+                title = k if _single_line_block(content, k) and title_shaped(c) else None
+                starts.append((k, "input-start" if not starts else "blank-gap", title, k + 1 if title is not None else k, "title-shape" if title is not None else None))
+        k += 1
+    segments = []
+    for i, (start, reason, title, head_end, title_reason) in enumerate(starts):
+        end = starts[i + 1][0] if i + 1 < len(starts) else n
+        segments.append(Segment(start, end, title, head_end, reason, title_reason))
+    return tuple(segments), keys
+
+
+def _title_only(start: tuple[int, str, int | None, int, str | None], k: int, keys: _Keys, settings: Settings) -> bool:
+    """Is the article that began at ``start`` so far nothing but its title (and copies)?"""
+    first, _, title, _, _ = start
+    if title is None:
+        return False
+    return all(i == title or similarity(keys[title], keys[i], settings.threshold) is not None for i in range(first, k))
+
+
+def _single_line_block(content: tuple[Content, ...], k: int) -> bool:
+    return k + 1 >= len(content) or content[k + 1].block_start
+
+
+def _find_head(content: tuple[Content, ...], keys: _Keys, k: int, settings: Settings) -> int | None:
+    """If content[k] is a headline that repeats, return the end of its head."""
+    c = content[k]
+    if not (MIN_TITLE_WORDS <= c.words <= settings.title_max_words) or c.line.text.endswith((".", ",", ";", ":")):
+        return None
+    title = keys[k]
+    if len(title.folded) < MIN_TITLE_CHARS:
+        return None
+    n = len(content)
+    copy = None
+    for j in range(k + 1, min(n, k + 1 + settings.head_window)):
+        d = content[j]
+        if (d.block_start and d.gap >= 2) or d.words > CAPTION_MAX_WORDS:
+            break
+        if similarity(title, keys[j], settings.threshold) is not None:
+            copy = j
+            break
+    if copy is None:
+        return None
+    head = [keys[i] for i in range(k, copy + 1)]
+    end = copy + 1
+    while end < n:
+        d = content[end]
+        if (d.block_start and d.gap >= 2) or d.words > CAPTION_MAX_WORDS:
+            break
+        here = keys[end]
+        if any(similarity(here, h, settings.threshold) is not None for h in head) or _repeats_soon(content, keys, end, settings):
+            head.append(here)
+            end += 1
+        else:
+            break
+    return end
+
+
+def _repeats_soon(content: tuple[Content, ...], keys: _Keys, i: int, settings: Settings) -> bool:
+    here = keys[i]
+    for j in range(i + 1, min(len(content), i + 1 + CAPTION_COPY_WINDOW)):
+        d = content[j]
+        if (d.block_start and d.gap >= 2) or d.words > CAPTION_MAX_WORDS:
+            return False
+        if similarity(here, keys[j], settings.threshold) is not None:
+            return True
+    return False

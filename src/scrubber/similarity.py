@@ -1,0 +1,58 @@
+"""When are two lines "the same line"?  Exact repeats by hash, near ones by rapidfuzz.
+
+Lines are compared by a folded key: case-folded, every run of punctuation and
+spacing turned into one space.  That makes case, spacing, punctuation and
+quote style irrelevant; rapidfuzz's ``ratio`` (with ``score_cutoff``, so a
+hopeless pair costs almost nothing) then accepts a few changed characters.  A
+copy that ends in "..." or "…" is a truncated copy when its key is (nearly)
+the start of the other line's key.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Indel
+
+_NONWORD = re.compile(r"[\W_]+")
+ELLIPSES = ("...", "\u2026")
+# A truncated copy must keep at least this much of the line it copies.
+MIN_TRUNCATED_CHARS = 12
+
+
+@dataclass(frozen=True, slots=True)
+class Key:
+    folded: str
+    truncated: bool
+
+
+def fold(text: str) -> str:
+    return _NONWORD.sub(" ", text.casefold()).strip()
+
+
+def key(text: str) -> Key:
+    truncated = text.endswith(ELLIPSES)
+    if truncated:
+        text = text.rstrip(".\u2026 ")
+    return Key(fold(text), truncated)
+
+
+def similarity(a: Key, b: Key, threshold: float) -> float | None:
+    """Score (0-100) at which ``a`` and ``b`` are the same line, or None."""
+    if a.folded == b.folded:
+        return 100.0 if a.folded else None
+    short, full = (a, b) if len(a.folded) <= len(b.folded) else (b, a)
+    if short.truncated and len(short.folded) >= MIN_TRUNCATED_CHARS:
+        score = _ratio(short.folded, full.folded[: len(short.folded)], threshold)
+        if score is not None:
+            return score
+    la, lb = len(a.folded), len(b.folded)
+    if 200.0 * min(la, lb) < threshold * (la + lb):
+        return None  # the length difference alone keeps the ratio below threshold
+    return _ratio(a.folded, b.folded, threshold)
+
+
+def _ratio(a: str, b: str, threshold: float) -> float | None:
+    score = Indel.normalized_similarity(a, b, score_cutoff=threshold / 100.0) * 100.0
+    return round(score, 1) if score >= threshold else None
