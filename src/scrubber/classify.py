@@ -39,9 +39,14 @@ def words(text: str) -> int:
     return text.count(" ") + 1 if text else 0
 
 
+def ends_like_sentence(text: str) -> bool:
+    """Ends with . , ; or : (a truncation mark "..." or "…" does not count)."""
+    return text.endswith(_NOT_TITLE_ENDINGS) and not text.endswith(("...", "\u2026"))
+
+
 def title_shaped(c: Content) -> bool:
     """Could this line stand alone as a headline (without being repeated)?"""
-    return 1 <= c.words <= TITLE_SHAPE_MAX_WORDS and not c.line.text.endswith(_NOT_TITLE_ENDINGS)
+    return 1 <= c.words <= TITLE_SHAPE_MAX_WORDS and not ends_like_sentence(c.line.text)
 
 
 def classify(blocks: tuple[Block, ...], rules: RuleSet) -> Classified:

@@ -49,6 +49,37 @@ FTFY_CONFIG = ftfy.TextFixerConfig(
 # Besides mojibake (found by is_bad), ftfy's remaining steps act only on C1
 # controls and surrogates: text without any of the three is left alone by it.
 _FTFY_ALSO = re.compile("[\x80-\x9f\ud800-\udfff]")
+# ftfy's is_bad is a large regex (a few MB/s).  Every one of its alternatives
+# needs two adjacent non-ASCII characters, a C1 control, "Â " / "Ã ", or "œ"
+# before a non-letter (see ftfy.badness.BADNESS_RE; a test checks the claim on
+# generated text), so text where none of these is found is not bad.
+# All of that is looked for in the UTF-8 bytes after mapping each byte to a
+# class (bytes.translate and ``in`` run at memory speed; a regex does not):
+# "." ASCII, "k" continuation 80-9F, "c" continuation A0-BF, "x" the lead byte
+# C2, "s" the lead byte ED, "l" any other lead byte.
+_BYTE_CLASSES = bytes.maketrans(
+    bytes(range(0x100)),
+    b"." * 0x80 + b"k" * 0x20 + b"c" * 0x20 + b"ll" + b"x" + b"l" * 0x2A + b"s" + b"l" * 0x12,
+)
+# Two adjacent non-ASCII characters: a continuation byte, then a lead byte.
+# A C1 control U+0080-U+009F: C2 80-9F.  A surrogate (surrogatepass): ED A0-BF.
+_BAD_CLASS_PAIRS = (b"kl", b"kx", b"ks", b"cl", b"cx", b"cs", b"xk", b"sc")
+_OE_BAD = re.compile("[\u0152\u0153][^A-Za-z]")
+
+
+def maybe_bad(text: str) -> bool:
+    """False when ftfy has surely nothing to do: is_bad(text) is False and there
+    is no C1 control or surrogate.  Cheap: no regex alternation."""
+    if text.isascii():
+        return False
+    data = text.encode("utf-8", "surrogatepass")
+    if b"\xc3\x82 " in data or b"\xc3\x83 " in data:  # "Â ", "Ã "
+        return True
+    if (b"\xc5\x92" in data or b"\xc5\x93" in data) and _OE_BAD.search(text) is not None:
+        return True
+    classes = data.translate(_BYTE_CLASSES)
+    return any(pair in classes for pair in _BAD_CLASS_PAIRS)
+
 
 SPACES = "\t\x0b\x0c\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
 # Zero-width space, word joiner, BOM, soft hyphen, Mongolian vowel separator.
@@ -65,24 +96,50 @@ _STRAIGHT_TABLE.update({ord(c): "'" for c in SINGLE_QUOTES})
 _STRAIGHT_TABLE.update({ord(c): '"' for c in DOUBLE_QUOTES})
 TABLES: dict[str, dict[int, str | None]] = {"straight": _STRAIGHT_TABLE, "keep": _BASE_TABLE}
 
+# The characters of the tables that are common in real text go by str.replace
+# (a fast scan); the table is used only when a rarer one is present.
+_COMMON = {
+    "straight": (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"'), ("\u00a0", " "), ("\t", " ")),
+    "keep": (("\u00a0", " "), ("\t", " ")),
+}
+_RARE = {name: re.compile("[" + re.escape("".join(chr(c) for c in table if chr(c) not in dict(_COMMON[name]))) + "]") for name, table in TABLES.items()}
 _SPACE_RUN = re.compile(" {2,}")
 _EDGE_SPACES = re.compile(r"^ +| +$", re.MULTILINE)
 
 
+# Removing a control character can put two characters side by side that look
+# like mojibake again; passes repeat until nothing changes (bounded).
+MAX_PASSES = 4
+
+
 def normalize_text(text: str, quotes: QuoteStyle = "straight", fast: bool = True) -> str:
-    """Normalize every line of ``text`` (LF line ends).  Keeps the line count."""
+    """Normalize every line of ``text`` (LF line ends).  Keeps the line count.
+
+    The result is a fixed point: normalizing it again changes nothing.
+    """
+    for _ in range(MAX_PASSES):
+        new = _one_pass(text, quotes, fast)
+        # Without anything for ftfy to do, the other steps are idempotent,
+        # so ``new`` is already a fixed point.
+        if new == text or not maybe_bad(new):
+            return new
+        text = new
+    return text
+
+
+def _one_pass(text: str, quotes: QuoteStyle, fast: bool) -> str:
     if fast:
         text = _repair_fast(text)
     else:
         text = "\n".join(ftfy.fix_text(line, FTFY_CONFIG) for line in text.split("\n"))
-    text = text.translate(TABLES[quotes])
+    text = _translate(text, quotes)
     if not text.isascii() and not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     if "  " in text:
         text = _SPACE_RUN.sub(" ", text)
-    if " \n" in text or "\n " in text or text[:1] == " " or text[-1:] == " ":
+    if " \n" in text or "\n " in text:
         text = _EDGE_SPACES.sub("", text)
-    return text
+    return text.strip(" ")
 
 
 def normalize_line(line: str, quotes: QuoteStyle = "straight", fast: bool = True) -> str:
@@ -90,14 +147,25 @@ def normalize_line(line: str, quotes: QuoteStyle = "straight", fast: bool = True
     return normalize_text(line, quotes, fast)
 
 
+def _translate(text: str, quotes: QuoteStyle) -> str:
+    """``text.translate(TABLES[quotes])``, without its per-character cost where possible."""
+    for old, new in _COMMON[quotes]:
+        if old in text:
+            text = text.replace(old, new)
+    if _RARE[quotes].search(text) is not None:
+        text = text.translate(TABLES[quotes])
+    return text
+
+
 def _needs_ftfy(text: str) -> bool:
-    return not text.isascii() and (is_bad(text) or _FTFY_ALSO.search(text) is not None)
+    """Would ftfy (with FTFY_CONFIG) change this line?  False means surely not."""
+    return maybe_bad(text) and (is_bad(text) or _FTFY_ALSO.search(text) is not None)
 
 
 def _repair_fast(text: str) -> str:
-    # A badness match inside a line is a match inside the whole text, so a
+    # What maybe_bad finds within a line it finds within the whole text, so a
     # text that passes as a whole needs no line-by-line look.
-    if not _needs_ftfy(text):
+    if not maybe_bad(text):
         return text
     return "\n".join(_repair_lines(text.split("\n")))
 

@@ -13,7 +13,7 @@ from .classify import classify
 from .collapse import collapse
 from .model import Action, Article, CleanResult, Decision, Role
 from .normalize import normalize_text
-from .read import decode, read_path
+from .read import decode, normalize_newlines, read_path
 from .rules import RuleSet, load_ruleset
 from .segment import segment
 from .settings import Settings
@@ -37,8 +37,7 @@ class Cleaner:
 
     def clean_text(self, text: str, source: str = "-") -> CleanResult:
         """Clean text that is already decoded (line ends are still normalized)."""
-        text = decode(text.encode("utf-8", "surrogatepass"), source).text if "\r" in text else text
-        return self._clean(text, source, "utf-8", (), len(text.encode("utf-8", "surrogatepass")))
+        return self._clean(normalize_newlines(text), source, "utf-8", (), len(text.encode("utf-8", "surrogatepass")))
 
     def _clean(self, text: str, source: str, encoding: str, warnings: tuple[str, ...], bytes_in: int) -> CleanResult:
         s = self.settings

@@ -54,9 +54,14 @@ def read_path(path: Path) -> bytes:
 def decode(data: bytes, source: str = "-") -> Decoded:
     """Decode ``data`` to text with LF line ends."""
     text, encoding, warnings = _decode(data, source)
+    return Decoded(text=normalize_newlines(text), encoding=encoding, warnings=tuple(warnings))
+
+
+def normalize_newlines(text: str) -> str:
+    """CRLF, CR and the Unicode line separators to LF."""
     if "\r" in text or "\u2028" in text or "\u2029" in text or "\x85" in text:
         text = _NEWLINES.sub("\n", text)
-    return Decoded(text=text, encoding=encoding, warnings=tuple(warnings))
+    return text
 
 
 def _decode(data: bytes, source: str) -> tuple[str, str, list[str]]:

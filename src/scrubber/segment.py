@@ -4,8 +4,9 @@ An article starts
 
 * at a headline that comes again a few lines later with only short lines
   (captions, markers) between, as scrapes save it (``title-repeat``);
-* after two or more blank lines, unless the article so far is only its title
-  (``blank-gap``);
+* after two or more blank lines (``blank-gap``), the separator the writer puts
+  between articles; except that a lone title-shaped headline followed by blank
+  lines and a line that is not title-shaped keeps its text;
 * at the start of the input (``input-start``).
 
 The head of an article is its headline, the lines up to the headline's copy
@@ -19,9 +20,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .classify import Content, title_shaped
+from .classify import Content, ends_like_sentence, title_shaped
 from .settings import Settings
-from .similarity import Key, key, similarity
+from .similarity import Key, could_match, key, similarity
 
 # Lines longer than this are body text, never captions: the head ends there.
 CAPTION_MAX_WORDS = 60
@@ -68,10 +69,15 @@ def segment(content: tuple[Content, ...], settings: Settings) -> tuple[tuple[Seg
         if c.block_start:
             head_end = _find_head(content, keys, k, settings)
             if head_end is not None:
-                starts.append((k, "title-repeat", k, head_end, "title-repeat"))
+                if starts and _keeps_going(content, keys, starts[-1], k, settings):
+                    # A lone headline, then this one: its head joins the headline's article.
+                    first, reason, title, _, title_reason = starts[-1]
+                    starts[-1] = (first, reason, title, head_end, title_reason)
+                else:
+                    starts.append((k, "title-repeat", k, head_end, "title-repeat"))
                 k = head_end
                 continue
-            if not starts or (c.gap >= 2 and not _title_only(starts[-1], k, keys, settings)):
+            if not starts or (c.gap >= 2 and not _keeps_going(content, keys, starts[-1], k, settings)):
                 title = k if _single_line_block(content, k) and title_shaped(c) else None
                 starts.append((k, "input-start" if not starts else "blank-gap", title, k + 1 if title is not None else k, "title-shape" if title is not None else None))
         k += 1
@@ -82,12 +88,18 @@ def segment(content: tuple[Content, ...], settings: Settings) -> tuple[tuple[Seg
     return tuple(segments), keys
 
 
-def _title_only(start: tuple[int, str, int | None, int, str | None], k: int, keys: _Keys, settings: Settings) -> bool:
-    """Is the article that began at ``start`` so far nothing but its title (and copies)?"""
-    first, _, title, _, _ = start
-    if title is None:
+def _keeps_going(content: tuple[Content, ...], keys: _Keys, start: tuple[int, str, int | None, int, str | None], k: int, settings: Settings) -> bool:
+    """Does the article begun at ``start`` go on at ``k`` despite blank lines or a new headline?
+
+    Yes when that article so far is only a title-shaped headline (and its copies) and
+    the line at ``k`` is not title-shaped: a headline saved with blank lines before
+    its text.  The test looks only at the shape of lines, so cleaning the output
+    again (where the headline stands alone, once) decides the same.
+    """
+    first = start[0]
+    if not title_shaped(content[first]) or title_shaped(content[k]):
         return False
-    return all(i == title or similarity(keys[title], keys[i], settings.threshold) is not None for i in range(first, k))
+    return all(similarity(keys[first], keys[i], settings.threshold) is not None for i in range(first + 1, k))
 
 
 def _single_line_block(content: tuple[Content, ...], k: int) -> bool:
@@ -97,7 +109,7 @@ def _single_line_block(content: tuple[Content, ...], k: int) -> bool:
 def _find_head(content: tuple[Content, ...], keys: _Keys, k: int, settings: Settings) -> int | None:
     """If content[k] is a headline that repeats, return the end of its head."""
     c = content[k]
-    if not (MIN_TITLE_WORDS <= c.words <= settings.title_max_words) or c.line.text.endswith((".", ",", ";", ":")):
+    if not (MIN_TITLE_WORDS <= c.words <= settings.title_max_words) or ends_like_sentence(c.line.text):
         return None
     title = keys[k]
     if len(title.folded) < MIN_TITLE_CHARS:
@@ -108,20 +120,20 @@ def _find_head(content: tuple[Content, ...], keys: _Keys, k: int, settings: Sett
         d = content[j]
         if (d.block_start and d.gap >= 2) or d.words > CAPTION_MAX_WORDS:
             break
-        if similarity(title, keys[j], settings.threshold) is not None:
+        if could_match(c.line.text, d.line.text) and similarity(title, keys[j], settings.threshold) is not None:
             copy = j
             break
     if copy is None:
         return None
-    head = [keys[i] for i in range(k, copy + 1)]
+    head = list(range(k, copy + 1))
     end = copy + 1
     while end < n:
         d = content[end]
         if (d.block_start and d.gap >= 2) or d.words > CAPTION_MAX_WORDS:
             break
-        here = keys[end]
-        if any(similarity(here, h, settings.threshold) is not None for h in head) or _repeats_soon(content, keys, end, settings):
-            head.append(here)
+        here = d.line.text
+        if any(could_match(here, content[h].line.text) and similarity(keys[end], keys[h], settings.threshold) is not None for h in head) or _repeats_soon(content, keys, end, settings):
+            head.append(end)
             end += 1
         else:
             break
@@ -129,11 +141,11 @@ def _find_head(content: tuple[Content, ...], keys: _Keys, k: int, settings: Sett
 
 
 def _repeats_soon(content: tuple[Content, ...], keys: _Keys, i: int, settings: Settings) -> bool:
-    here = keys[i]
+    here = content[i].line.text
     for j in range(i + 1, min(len(content), i + 1 + CAPTION_COPY_WINDOW)):
         d = content[j]
         if (d.block_start and d.gap >= 2) or d.words > CAPTION_MAX_WORDS:
             return False
-        if similarity(here, keys[j], settings.threshold) is not None:
+        if could_match(here, d.line.text) and similarity(keys[i], keys[j], settings.threshold) is not None:
             return True
     return False

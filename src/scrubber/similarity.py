@@ -38,6 +38,19 @@ def key(text: str) -> Key:
     return Key(fold(text), truncated)
 
 
+def could_match(a: str, b: str) -> bool:
+    """Cheap pre-check on raw lines before their keys are computed.
+
+    Lines whose lengths differ by more than half (and where the shorter is not
+    a truncated copy) are never the same line at any threshold this tool
+    accepts (50 or more): folding only drops punctuation and spacing.
+    """
+    la, lb = len(a), len(b)
+    if la > lb:
+        a, b, la, lb = b, a, lb, la
+    return 2 * la >= lb or a.endswith(ELLIPSES)
+
+
 def similarity(a: Key, b: Key, threshold: float) -> float | None:
     """Score (0-100) at which ``a`` and ``b`` are the same line, or None."""
     if a.folded == b.folded:
