@@ -86,12 +86,12 @@ def build_cleaner(rules: list[Path] | None, no_default_rules: bool, quotes: str,
         raise fail(str(exc)) from None
 
 
-def read_inputs(cleaner: Cleaner, paths: list[str] | None) -> list[CleanResult]:
+def read_inputs(ctx: typer.Context, cleaner: Cleaner, paths: list[str] | None) -> list[CleanResult]:
     """Clean every input; any input error stops the run before anything is written."""
     if not paths:
         if sys.stdin.isatty():
-            typer.echo(typer.get_current_context().get_help(), err=True)
-            raise typer.Exit(EXIT_ERROR)
+            typer.echo(f"Usage: {ctx.command_path} [OPTIONS] [PATH]...", err=True)
+            raise fail("no input: name files to clean, or pipe text in (see --help)")
         paths = ["-"]
     results = []
     for p in paths:
@@ -115,6 +115,7 @@ def joined_text(results: list[CleanResult]) -> str:
 
 @app.command()
 def clean(
+    ctx: typer.Context,
     paths: PathsArg = None,
     output: Annotated[
         Optional[Path],
@@ -127,7 +128,7 @@ def clean(
 ) -> None:
     """Clean scraped pages: collapse repeated headlines and captions, drop widget markers, normalize text."""
     cleaner = build_cleaner(rules, no_default_rules, quotes, threshold)
-    results = read_inputs(cleaner, paths)
+    results = read_inputs(ctx, cleaner, paths)
     data = joined_text(results).encode("utf-8")
     if output is None:
         sys.stdout.buffer.write(data)
