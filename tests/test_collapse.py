@@ -83,7 +83,7 @@ def test_decisions_carry_reason_ref_and_score(cleaner: Cleaner) -> None:
     result = cleaner.clean_text(text)
     by_no = {d.no: d for d in result.decisions}
     assert by_no[1].starts_article and by_no[1].action is Action.KEEP and by_no[1].reason == "title-repeat"
-    assert (by_no[3].reason, by_no[4].reason) == ("tt-widget", "share-counter")
+    assert (by_no[3].reason, by_no[4].reason) == ("tt-widget", "tt-widget")  # the widget with its counter
     assert by_no[6].action is Action.COLLAPSE and by_no[6].ref == 1 and by_no[6].score == 100.0
     assert by_no[8].reason == "body"
     assert len(result.decisions) == 8

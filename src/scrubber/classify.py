@@ -52,15 +52,16 @@ def title_shaped(c: Content) -> bool:
 def classify(blocks: tuple[Block, ...], rules: RuleSet) -> Classified:
     markers: dict[int, Rule] = {}
     content: list[Content] = []
-    # "after a marker": the previous non-blank line was dropped by a rule, with
-    # at most one blank line between.
-    after_marker = False
+    # ``previous``: the rule that dropped the previous non-blank line, with at
+    # most one blank line between (lone counters go only after a marker).
+    previous: Rule | None = None
     for bi, block in enumerate(blocks):
         kept: list[Line] = []
-        after_marker = after_marker and block.gap <= 1
+        if block.gap > 1:
+            previous = None
         for line in block.lines:
-            rule = rules.match_line(line.text, after_marker)
-            after_marker = rule is not None
+            rule = rules.match_line(line.text, previous)
+            previous = rule
             if rule is not None:
                 markers[line.no] = rule
             else:
@@ -72,7 +73,7 @@ def classify(blocks: tuple[Block, ...], rules: RuleSet) -> Classified:
             if rule is not None:
                 for line in kept:
                     markers[line.no] = rule
-                after_marker = True
+                previous = rule
                 continue
         for i, line in enumerate(kept):
             content.append(Content(line, bi, i == 0, block.gap, words(line.text)))

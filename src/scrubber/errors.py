@@ -24,3 +24,11 @@ class RulesError(ScrubberError):
 
 class ConfigError(ScrubberError):
     """A setting or configuration file is not valid."""
+
+
+def yaml_error(exc: Exception) -> tuple[int | None, str]:
+    """A YAML error as (1-based line or None, one-line problem)."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    problem = " ".join(str(problem).split())
+    return (mark.line + 1 if mark is not None else None), problem

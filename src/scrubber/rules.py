@@ -12,13 +12,16 @@ A rules file is YAML (read with ``safe_load`` semantics only)::
         scope: line                 # line (default) or block
         max_words: 3                # never drop a line/block with more words
         context: after_marker       # any (default) or after_marker
+        followed_by: ['\\d{1,4}']    # the line right after a match, if it fully
+                                    # matches, goes too (same rule): "TT" + "20"
         case_sensitive: true        # default false
 
 ``exact`` strings are normalized like text, so a rule written with curly
 quotes matches the straightened line.  ``max_words`` protects real text: a
 rule for "Share" never drops a paragraph that merely contains the word.
 ``after_marker`` rules (lone counters) apply only right after a line that a
-rule dropped (at most one blank line between).
+rule dropped (at most one blank line between); ``followed_by`` patterns
+likewise apply to the line right after the rule's own match.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from typing import Any, Literal
 
 import yaml
 
-from .errors import RulesError
+from .errors import RulesError, yaml_error
 from .normalize import normalize_line
 
 Scope = Literal["line", "block"]
@@ -41,7 +44,7 @@ Context = Literal["any", "after_marker"]
 DEFAULT_MAX_WORDS = {"line": 8, "block": 80}
 MAX_RULES_FILE_BYTES = 1 << 20
 _ID = re.compile(r"[a-z0-9][a-z0-9._-]*\Z")
-_KEYS = {"id", "description", "exact", "regex", "scope", "max_words", "context", "case_sensitive"}
+_KEYS = {"id", "description", "exact", "regex", "scope", "max_words", "context", "case_sensitive", "followed_by"}
 _LINE_KEY = "__line__"
 
 
@@ -58,6 +61,7 @@ class Rule:
     context: Context
     case_sensitive: bool
     source: str
+    followed_by: tuple[str, ...] = ()
 
     def key(self, text: str) -> str:
         return text if self.case_sensitive else text.casefold()
@@ -109,11 +113,23 @@ class RuleSet:
         self._line = pick("line", "any")
         self._line_after_marker = pick("line", "after_marker")
         self._block = pick("block", "any")
+        self._followers = {
+            r.id: [re.compile(p, 0 if r.case_sensitive else re.IGNORECASE) for p in r.followed_by] for r in self.rules if r.followed_by
+        }
 
-    def match_line(self, text: str, after_marker: bool) -> Rule | None:
+    def match_line(self, text: str, previous: Rule | None) -> Rule | None:
+        """The rule that drops this line, if any.
+
+        ``previous`` is the rule that dropped the line before (None when that
+        line was kept, or when more than one blank line lies between).
+        """
         words = text.count(" ") + 1
+        if previous is not None:
+            followers = self._followers.get(previous.id)
+            if followers and words <= previous.max_words and any(p.fullmatch(text) for p in followers):
+                return previous
         rule = self._line.match(text, words)
-        if rule is None and after_marker:
+        if rule is None and previous is not None:
             rule = self._line_after_marker.match(text, words)
         return rule
 
@@ -173,12 +189,9 @@ def parse_rules(text: str, name: str) -> tuple[list[Rule], list[tuple[str, str]]
     """Parse and validate one rules file.  Returns its rules and its ``disable`` list."""
     try:
         doc = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        where = f"{name}:{mark.line + 1}" if mark is not None else name
-        raise RulesError(where, f"not valid YAML: {exc.problem}") from None
     except yaml.YAMLError as exc:
-        raise RulesError(name, f"not valid YAML: {exc}") from None
+        line, problem = yaml_error(exc)
+        raise RulesError(f"{name}:{line}" if line else name, f"not valid YAML: {problem}") from None
     if not isinstance(doc, dict):
         raise RulesError(name, "a rules file must be a mapping with a 'rules' list")
     top_line = doc.pop(_LINE_KEY, 1)
@@ -234,7 +247,10 @@ def _parse_rule(item: Any, name: str, top_line: int) -> Rule:
     regex = _strings(item.get("regex", []), "regex", fail)
     if not exact and not regex:
         raise fail("needs 'exact' strings or 'regex' patterns to match")
-    for pattern in regex:
+    followed_by = _strings(item.get("followed_by", []), "followed_by", fail)
+    if followed_by and scope != "line":
+        raise fail("'followed_by' works with scope: line only")
+    for pattern in regex + followed_by:
         try:
             re.compile(pattern)
         except re.error as exc:
@@ -258,6 +274,7 @@ def _parse_rule(item: Any, name: str, top_line: int) -> Rule:
         context=context,
         case_sensitive=case_sensitive,
         source=where,
+        followed_by=followed_by,
     )
 
 
