@@ -1,22 +1,31 @@
 """The command line: a thin typer layer over the library API.
 
-Exit status: 0 success; 2 usage, configuration, rules or input errors.
+Exit status: 0 success; 1 files would change (--check) or were changed
+(--in-place), or JSONL records were skipped; 2 usage, configuration, rules or
+input errors.
 """
 
 from __future__ import annotations
 
+import difflib
+import gzip
+import json
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from rich.console import Console
 
 from . import __version__
 from .atomic import write_atomic
+from .config import FileConfig, find_config, make_settings
 from .errors import ScrubberError
-from .model import CleanResult
+from .explain import print_explanation, rows
+from .formats import FORMATS, records, render
+from .inputs import Cleaned, clean_input, input_format_of, read_bytes
 from .pipeline import Cleaner
-from .settings import Settings
+from .report import RunReport
 
 EXIT_OK = 0
 EXIT_CHANGED = 1
@@ -58,7 +67,7 @@ def warn(message: str) -> None:
 
 PathsArg = Annotated[
     Optional[list[str]],
-    typer.Argument(help="Files to clean. None, or '-', reads standard input.", show_default=False),
+    typer.Argument(help="Files to clean (text, or JSONL records). None, or '-', reads standard input.", show_default=False),
 ]
 RulesOpt = Annotated[
     Optional[list[Path]],
@@ -66,51 +75,82 @@ RulesOpt = Annotated[
 ]
 NoDefaultRulesOpt = Annotated[bool, typer.Option("--no-default-rules", help="Leave out the rules shipped with scrubber.")]
 QuotesOpt = Annotated[
-    str,
-    typer.Option("--quotes", help="'straight' turns curly quotes into ASCII quotes; 'keep' leaves them.", case_sensitive=False),
+    Optional[str],
+    typer.Option("--quotes", help="'straight' turns curly quotes into ASCII quotes; 'keep' leaves them. [default: straight]", case_sensitive=False, show_default=False),
 ]
 ThresholdOpt = Annotated[
-    float,
-    typer.Option("--threshold", min=50.0, max=100.0, help="Similarity (50-100) at which two headline or caption lines are the same line."),
+    Optional[float],
+    typer.Option("--threshold", min=50.0, max=100.0, help="Similarity (50-100) at which two headline or caption lines are the same line. [default: 92]", show_default=False),
 ]
+ConfigOpt = Annotated[
+    Optional[Path],
+    typer.Option("--config", help="Read settings from this scrubber.yaml or pyproject.toml instead of the one found from the working folder upwards.", show_default=False),
+]
+InputFormatOpt = Annotated[
+    str,
+    typer.Option("--input-format", help="'text', 'jsonl' (one JSON object per line), or 'auto': jsonl for *.jsonl and *.jsonl.gz."),
+]
+TextKeyOpt = Annotated[str, typer.Option("--text-key", help="With JSONL input: the field that holds the text to clean.")]
 
 
-def build_cleaner(rules: list[Path] | None, no_default_rules: bool, quotes: str, threshold: float) -> Cleaner:
-    quotes = quotes.lower()
-    if quotes not in ("straight", "keep"):
-        raise fail(f"--quotes must be 'straight' or 'keep', not {quotes!r}")
-    settings = Settings(quotes=quotes, threshold=threshold, rules=tuple(rules or ()), default_rules=not no_default_rules)  # type: ignore[arg-type]
+def build_cleaner(config: Path | None, rules: list[Path] | None, no_default_rules: bool, quotes: str | None, threshold: float | None) -> tuple[Cleaner, FileConfig]:
+    if quotes is not None:
+        quotes = check_choice("--quotes", quotes, ("straight", "keep"))
     try:
-        return Cleaner(settings)
+        file_config = find_config(config, Path.cwd())
+        settings = make_settings(file_config, quotes=quotes, threshold=threshold, rules=tuple(rules or ()), no_default_rules=no_default_rules)
+        return Cleaner(settings), file_config
     except ScrubberError as exc:
         raise fail(str(exc)) from None
 
 
-def read_inputs(ctx: typer.Context, cleaner: Cleaner, paths: list[str] | None) -> list[CleanResult]:
-    """Clean every input; any input error stops the run before anything is written."""
-    if not paths:
-        if sys.stdin.isatty():
-            typer.echo(f"Usage: {ctx.command_path} [OPTIONS] [PATH]...", err=True)
-            raise fail("no input: name files to clean, or pipe text in (see --help)")
-        paths = ["-"]
-    results = []
+def resolve_paths(ctx: typer.Context, paths: list[str] | None) -> list[str]:
+    if paths:
+        return paths
+    if sys.stdin.isatty():
+        typer.echo(f"Usage: {ctx.command_path} [OPTIONS] [PATH]...", err=True)
+        raise fail("no input: name files to clean, or pipe text in (see --help)")
+    return ["-"]
+
+
+def check_choice(name: str, value: str, choices: tuple[str, ...]) -> str:
+    value = value.lower()
+    if value not in choices:
+        raise fail(f"{name} must be one of {', '.join(choices)}; not {value!r}")
+    return value
+
+
+def clean_all(cleaner: Cleaner, paths: list[str], input_format: str, text_key: str, report: RunReport) -> list[Cleaned]:
+    """Clean every input; an input error stops the run before anything is written."""
+    cleaned: list[Cleaned] = []
     for p in paths:
         try:
-            if p == "-":
-                result = cleaner.clean_bytes(sys.stdin.buffer.read(), source="-")
-            else:
-                result = cleaner.clean_path(Path(p))
+            outcome = clean_input(cleaner, p, input_format, text_key)  # type: ignore[arg-type]
         except ScrubberError as exc:
             raise fail(str(exc)) from None
-        for w in result.warnings:
-            warn(w)
-        results.append(result)
-    return results
+        report.files += 1
+        for line in outcome.skipped:
+            warn(line)
+        report.skipped_records.extend(outcome.skipped)
+        for c in outcome.cleaned:
+            for w in c.result.warnings:
+                warn(w)
+            report.add(c.result)
+        cleaned.extend(outcome.cleaned)
+    return cleaned
 
 
-def joined_text(results: list[CleanResult]) -> str:
-    """Several inputs to one stream: clean texts separated like articles."""
-    return "\n\n".join(r.text for r in results if r.text)
+def write_output(data: bytes, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    if output.name.lower().endswith(".gz"):
+        data = gzip.compress(data, mtime=0)  # mtime 0: the same input gives the same bytes
+    try:
+        write_atomic(output, data)
+    except OSError as exc:
+        raise fail(f"{output}: cannot write: {exc.strerror or exc}") from None
 
 
 @app.command()
@@ -119,25 +159,151 @@ def clean(
     paths: PathsArg = None,
     output: Annotated[
         Optional[Path],
-        typer.Option("--output", "-o", help="Write to this file (atomically) instead of standard output.", show_default=False),
+        typer.Option("--output", "-o", help="Write to this file (atomically; gzip when it ends in .gz) instead of standard output.", show_default=False),
+    ] = None,
+    fmt: Annotated[
+        Optional[str],
+        typer.Option("--format", "-f", help="Output: text, markdown, jsonl or json. Default: jsonl when every input is JSONL, else text.", show_default=False),
+    ] = None,
+    check: Annotated[bool, typer.Option("--check", help="Write nothing; list the files that would change. Exit 1 if any would.")] = False,
+    diff: Annotated[bool, typer.Option("--diff", help="Show a unified diff of what would change, per file (implies --check unless --in-place).")] = False,
+    in_place: Annotated[bool, typer.Option("--in-place", "-i", help="Rewrite changed files atomically, keeping their mode; unchanged files are not touched. Exit 1 if any changed.")] = False,
+    front_matter: Annotated[bool, typer.Option("--front-matter", help="With --format markdown: put source and id in YAML front matter.")] = False,
+    input_format: InputFormatOpt = "auto",
+    text_key: TextKeyOpt = "text",
+    report_path: Annotated[
+        Optional[Path],
+        typer.Option("--report", help="Write a JSON summary of the run (files, articles, bytes, drops per rule, warnings, duration) to this file.", show_default=False),
     ] = None,
     rules: RulesOpt = None,
     no_default_rules: NoDefaultRulesOpt = False,
-    quotes: QuotesOpt = "straight",
-    threshold: ThresholdOpt = Settings.threshold,
+    quotes: QuotesOpt = None,
+    threshold: ThresholdOpt = None,
+    config: ConfigOpt = None,
 ) -> None:
     """Clean scraped pages: collapse repeated headlines and captions, drop widget markers, normalize text."""
-    cleaner = build_cleaner(rules, no_default_rules, quotes, threshold)
-    results = read_inputs(ctx, cleaner, paths)
-    data = joined_text(results).encode("utf-8")
-    if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-        return
+    input_format = check_choice("--input-format", input_format, ("auto", "text", "jsonl"))
+    cleaner, file_config = build_cleaner(config, rules, no_default_rules, quotes, threshold)
+    paths = [p for p in resolve_paths(ctx, paths) if file_config.selects(p)]
+    report = RunReport()
+    if check or diff or in_place:
+        if fmt is not None and fmt.lower() != "text" or output is not None:
+            raise fail("--check, --diff and --in-place work on text files in place: they take no --format or --output")
+        code = fix_files(cleaner, paths, input_format, check=not in_place, show_diff=diff, report=report)
+        if report_path is not None:
+            write_report(report, report_path)
+        raise typer.Exit(code)
+    if fmt is None:
+        fmt = "jsonl" if paths and all(input_format_of(p, input_format) == "jsonl" for p in paths) else "text"  # type: ignore[arg-type]
+    fmt = check_choice("--format", fmt, FORMATS)
+    cleaned = clean_all(cleaner, paths, input_format, text_key, report)
+    text = render(fmt, ((c.result, records(c.result, c.source, c.extra)) for c in cleaned), front_matter)
+    data = text.encode("utf-8", "surrogateescape")
+    report.bytes_out = len(data)
+    write_output(data, output)
+    if report_path is not None:
+        write_report(report, report_path)
+    if report.skipped_records:
+        warn(f"{len(report.skipped_records)} record(s) skipped")
+        raise typer.Exit(EXIT_CHANGED)
+
+
+def fix_files(cleaner: Cleaner, paths: list[str], input_format: str, *, check: bool, show_diff: bool, report: RunReport) -> int:
+    """--check / --diff / --in-place over text files.  Returns the exit status.
+
+    Every file is looked at even when one fails: a failing file is reported
+    and left alone, and the status is then 2.
+    """
+    changed = errors = 0
+    for p in paths:
+        if p == "-" and not check:
+            raise fail("--in-place needs file paths, not standard input")
+        if input_format_of(p, input_format) == "jsonl":
+            raise fail(f"{p}: --check, --diff and --in-place work on text files, not JSONL")
+        try:
+            original = read_bytes(p)
+            result = cleaner.clean_bytes(original, source=p)
+        except ScrubberError as exc:
+            typer.echo(f"scrubber: error: {exc}", err=True)
+            report.errors.append(str(exc))
+            errors += 1
+            continue
+        report.files += 1
+        report.add(result)
+        for w in result.warnings:
+            warn(w)
+        new = result.text.encode("utf-8", "surrogateescape")
+        report.bytes_out += len(new)
+        if new == original:
+            continue
+        changed += 1
+        if show_diff:
+            sys.stdout.write(unified_diff(p, original, result.text))
+        if check:
+            typer.echo(f"would fix {p}", err=True)
+            continue
+        try:
+            write_atomic(Path(p), new)
+        except OSError as exc:
+            message = f"{p}: cannot write: {exc.strerror or exc}; the file is unchanged"
+            typer.echo(f"scrubber: error: {message}", err=True)
+            report.errors.append(message)
+            errors += 1
+            continue
+        typer.echo(f"fixed {p}", err=True)
+    verb = "would be fixed" if check else "fixed"
+    typer.echo(f"{changed} file(s) {verb}, {len(paths) - changed - errors} unchanged" + (f", {errors} error(s)" if errors else ""), err=True)
+    if errors:
+        return EXIT_ERROR
+    return EXIT_CHANGED if changed else EXIT_OK
+
+
+def unified_diff(path: str, original: bytes, new_text: str) -> str:
+    old_text = original.decode("utf-8", "replace")
+    lines = difflib.unified_diff(
+        old_text.splitlines(keepends=True), new_text.splitlines(keepends=True), fromfile=f"{path} (original)", tofile=f"{path} (cleaned)"
+    )
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+
+
+def write_report(report: RunReport, path: Path) -> None:
     try:
-        write_atomic(output, data)
+        write_atomic(path, report.to_json().encode("utf-8"))
     except OSError as exc:
-        raise fail(f"{output}: cannot write: {exc.strerror or exc}") from None
+        raise fail(f"{path}: cannot write report: {exc.strerror or exc}") from None
+
+
+@app.command()
+def explain(
+    ctx: typer.Context,
+    paths: PathsArg = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="'text' (coloured on a terminal) or 'json' (one row per input line).")] = "text",
+    input_format: InputFormatOpt = "auto",
+    text_key: TextKeyOpt = "text",
+    rules: RulesOpt = None,
+    no_default_rules: NoDefaultRulesOpt = False,
+    quotes: QuotesOpt = None,
+    threshold: ThresholdOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Show every input line with its fate: kept as title, caption or body; dropped by a rule; collapsed into another line."""
+    fmt = check_choice("--format", fmt, ("text", "json"))
+    input_format = check_choice("--input-format", input_format, ("auto", "text", "jsonl"))
+    cleaner, _ = build_cleaner(config, rules, no_default_rules, quotes, threshold)
+    paths = resolve_paths(ctx, paths)
+    report = RunReport()
+    cleaned = clean_all(cleaner, paths, input_format, text_key, report)
+    if fmt == "json":
+        doc = [{"source": c.source, "lines": rows(c.result, cleaner.rules)} for c in cleaned]
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+    else:
+        console = Console(highlight=False, soft_wrap=True)
+        for c in cleaned:
+            if len(cleaned) > 1:
+                console.print(f"== {c.source}", style="bold")
+            print_explanation(c.result, cleaner.rules, console)
+    if report.skipped_records:
+        raise typer.Exit(EXIT_CHANGED)
 
 
 def main() -> None:

@@ -1,0 +1,117 @@
+"""Output formats: text, markdown, jsonl, json.
+
+Every format is built from the same article records, and every record's
+``text`` is the article exactly as the text writer renders it, so cleaning a
+record's text again gives the same text.
+
+Record ids are derived from the source and the article's index within it
+(``sha256("<source>\\0<index>")``, first 16 hex digits): stable across runs
+and different for two copies of one article in different files.  For JSONL
+input the source is ``path:line`` of the input record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal
+
+import yaml
+
+from .model import Action, CleanResult
+from .write import article_text, render_text
+
+Format = Literal["text", "markdown", "jsonl", "json"]
+FORMATS: tuple[str, ...] = ("text", "markdown", "jsonl", "json")
+
+
+def article_id(source: str, index: int) -> str:
+    return hashlib.sha256(f"{source}\0{index}".encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def article_stats(result: CleanResult, index: int) -> dict[str, Any]:
+    """Lines in, lines out and lines dropped per reason for one article.
+
+    Lines before the first article (markers at the top of a file) count for
+    the first article.
+    """
+    lines_in = lines_out = 0
+    dropped: dict[str, int] = {}
+    for d in result.decisions:
+        article = d.article if d.article is not None else 0
+        if article != index:
+            continue
+        lines_in += 1
+        if d.action is Action.KEEP:
+            lines_out += 1
+        elif d.action in (Action.DROP, Action.COLLAPSE):
+            dropped[d.reason] = dropped.get(d.reason, 0) + 1
+    return {"lines_in": lines_in, "lines_out": lines_out, "dropped": dict(sorted(dropped.items()))}
+
+
+def records(result: CleanResult, source: str | None = None, extra: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+    """One JSON-ready record per article of ``result``."""
+    source = result.source if source is None else source
+    out = []
+    for article in result.articles:
+        paragraphs = ["\n".join(line.text for line in para) for para in article.paragraphs]
+        metadata: dict[str, Any] = {"encoding": result.encoding, **article_stats(result, article.index)}
+        if extra is not None:
+            metadata.update(extra)
+        out.append(
+            {
+                "id": article_id(source, article.index),
+                "source": source,
+                "index": article.index,
+                "title": article.title.text if article.title is not None else None,
+                "captions": [line.text for line in article.captions],
+                "paragraphs": paragraphs,
+                "body": "\n\n".join(paragraphs),
+                "text": article_text(article),
+                "metadata": metadata,
+            }
+        )
+    return out
+
+
+def render(fmt: str, results: Iterable[tuple[CleanResult, list[dict[str, Any]]]], front_matter: bool = False) -> str:
+    """Render cleaned inputs (each with its records) in one format, as one stream."""
+    results = list(results)
+    if fmt == "text":
+        texts = [render_text(r.articles) for r, _ in results]
+        return "\n\n".join(t for t in texts if t)
+    recs = [rec for _, rs in results for rec in rs]
+    if fmt == "jsonl":
+        return "".join(json.dumps(rec, ensure_ascii=False) + "\n" for rec in recs)
+    if fmt == "json":
+        return json.dumps(recs, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "markdown":
+        return "\n\n".join(markdown(rec, front_matter) for rec in recs) + ("\n" if recs else "")
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+def markdown(rec: Mapping[str, Any], front_matter: bool = False) -> str:
+    parts = []
+    if front_matter:
+        meta = yaml.safe_dump({"id": rec["id"], "source": rec["source"]}, allow_unicode=True, sort_keys=False)
+        parts.append(f"---\n{meta}---")
+    if rec["title"] is not None:
+        parts.append("# " + _escape(rec["title"]))
+    if rec["captions"]:
+        parts.append("\n".join("*" + _escape(c).replace("*", "\\*") + "*" for c in rec["captions"]))
+    parts.extend("\n".join(_escape(line) for line in p.split("\n")) for p in rec["paragraphs"])
+    return "\n\n".join(parts)
+
+
+_BLOCK_STARTS = ("#", ">", "-", "+", "*", "=", "|", "```")
+
+
+def _escape(line: str) -> str:
+    """Keep a line of text from being read as Markdown structure."""
+    if line.startswith(_BLOCK_STARTS):
+        return "\\" + line
+    head, dot, _ = line.partition(". ")
+    if dot and head.isdigit():
+        return head + "\\. " + line[len(head) + 2 :]
+    return line
