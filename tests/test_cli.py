@@ -56,10 +56,9 @@ def _write(p: Path, data: bytes) -> Path:
     ("make", "problem"),
     [
         (lambda d: d / "missing.txt", "no such file"),
-        (lambda d: d, "is a directory"),
         (lambda d: _write(d / "bin.txt", b"\x7fELF\x00\x01\x02"), "is binary"),
     ],
-    ids=["missing", "directory", "binary"],
+    ids=["missing", "binary"],
 )
 def test_bad_input_is_one_line_exit_2_nothing_written(tmp_path: Path, make, problem: str) -> None:  # type: ignore[no-untyped-def]
     bad = make(tmp_path)
@@ -69,6 +68,22 @@ def test_bad_input_is_one_line_exit_2_nothing_written(tmp_path: Path, make, prob
     lines = r.stderr.decode().strip().splitlines()
     assert len(lines) == 1 and str(bad) in lines[0] and problem in lines[0]
     assert not out.exists()
+    assert r.stdout == b""
+
+
+def test_a_folder_without_an_output_folder_is_refused(tmp_path: Path) -> None:
+    r = run_cli("clean", str(tmp_path))
+    assert r.returncode == 2
+    (line,) = r.stderr.decode().strip().splitlines()
+    assert str(tmp_path) in line and "is a folder" in line
+
+
+@pytest.mark.parametrize("option", ["--rules", "--config"])
+def test_a_directory_where_a_file_is_expected(tmp_path: Path, option: str) -> None:
+    r = run_cli("clean", option, str(tmp_path), str(SEED))
+    assert r.returncode == 2
+    (line,) = r.stderr.decode().strip().splitlines()
+    assert str(tmp_path) in line
     assert r.stdout == b""
 
 

@@ -7,11 +7,21 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 
 def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
     """Replace ``path`` with ``data``.  ``mode`` defaults to the existing file's mode."""
+    with atomic_writer(path, mode) as f:
+        f.write(data)
+
+
+@contextmanager
+def atomic_writer(path: Path, mode: int | None = None) -> Iterator[BinaryIO]:
+    """A file to write that replaces ``path`` only when the block ends without error."""
     path = Path(path)
     folder = path.parent
     if mode is None:
@@ -24,7 +34,7 @@ def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".scrubber-tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            yield f
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, mode)
@@ -35,6 +45,10 @@ def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
         except FileNotFoundError:
             pass
         raise
+    _fsync_folder(folder)
+
+
+def _fsync_folder(folder: Path) -> None:
     try:
         dir_fd = os.open(folder, os.O_RDONLY)
     except OSError:

@@ -7,9 +7,9 @@ input errors.
 
 from __future__ import annotations
 
-import difflib
 import gzip
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -19,11 +19,13 @@ from rich.console import Console
 
 from . import __version__
 from .atomic import write_atomic
+from .batch import AGGREGATE_NAMES, DEFAULT_INCLUDE, BatchOptions
 from .config import FileConfig, find_config, make_settings
 from .errors import ScrubberError
 from .explain import print_explanation, rows
 from .formats import FORMATS, records, render
-from .inputs import Cleaned, clean_input, input_format_of, read_bytes
+from .inputs import Cleaned, clean_input, input_format_of
+from .runner import WalkOptions, run_batch
 from .pipeline import Cleaner
 from .report import RunReport
 
@@ -169,6 +171,14 @@ def clean(
     diff: Annotated[bool, typer.Option("--diff", help="Show a unified diff of what would change, per file (implies --check unless --in-place).")] = False,
     in_place: Annotated[bool, typer.Option("--in-place", "-i", help="Rewrite changed files atomically, keeping their mode; unchanged files are not touched. Exit 1 if any changed.")] = False,
     front_matter: Annotated[bool, typer.Option("--front-matter", help="With --format markdown: put source and id in YAML front matter.")] = False,
+    split: Annotated[bool, typer.Option("--split", help="Folders with --format jsonl/json: one output file per input instead of OUTDIR/articles.jsonl.")] = False,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Folders: worker processes. [default: the number of cores]", show_default=False)] = None,
+    include: Annotated[Optional[list[str]], typer.Option("--include", help="Folders: take files matching this glob (repeatable). [default: *.txt *.md *.jsonl *.jsonl.gz]", show_default=False)] = None,
+    exclude: Annotated[Optional[list[str]], typer.Option("--exclude", help="Folders: skip files and folders matching this glob (repeatable).", show_default=False)] = None,
+    follow_symlinks: Annotated[bool, typer.Option("--follow-symlinks", help="Folders: follow symbolic links (a link loop is walked once).")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary line.")] = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the cache of cleaned files.")] = False,
+    cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", help="Where the cache lives. [default: .scrubber_cache in the working folder]", show_default=False)] = None,
     input_format: InputFormatOpt = "auto",
     text_key: TextKeyOpt = "text",
     report_path: Annotated[
@@ -186,10 +196,37 @@ def clean(
     cleaner, file_config = build_cleaner(config, rules, no_default_rules, quotes, threshold)
     paths = [p for p in resolve_paths(ctx, paths) if file_config.selects(p)]
     report = RunReport()
-    if check or diff or in_place:
-        if fmt is not None and fmt.lower() != "text" or output is not None:
+    folders = [p for p in paths if p != "-" and Path(p).is_dir()]
+    if check or diff or in_place or folders:
+        if (check or diff or in_place) and (fmt is not None and fmt.lower() != "text" or output is not None):
             raise fail("--check, --diff and --in-place work on text files in place: they take no --format or --output")
-        code = fix_files(cleaner, paths, input_format, check=not in_place, show_diff=diff, report=report)
+        if "-" in paths:
+            raise fail("standard input cannot be cleaned in place or together with folders")
+        mode = "in-place" if in_place else "check" if (check or diff) else None
+        fmt = check_choice("--format", fmt or "text", FORMATS)
+        if mode is None:
+            if output is None:
+                raise fail(f"{folders[0]}: is a folder: cleaning folders needs -o OUTDIR (or --in-place, or --check)")
+            mode = "aggregate" if fmt in AGGREGATE_NAMES and not split else "mirror"
+        options = BatchOptions(
+            mode=mode,  # type: ignore[arg-type]
+            fmt=fmt,
+            outdir=output if mode in ("mirror", "aggregate") else None,
+            input_format=input_format,
+            text_key=text_key,
+            front_matter=front_matter,
+            show_diff=diff,
+            cache_dir=None if no_cache else (cache_dir or Path(".scrubber_cache")),
+        )
+        walk_options = WalkOptions(
+            include=tuple(include or ()) or file_config.include or DEFAULT_INCLUDE,
+            exclude=tuple(exclude or ()) + file_config.exclude,
+            follow_symlinks=follow_symlinks,
+        )
+        workers = jobs or os.cpu_count() or 1
+        if not folders:  # a list of files (pre-commit's batches): a pool only pays for many
+            workers = max(1, min(workers, len(paths) // 8))
+        code = run_batch(cleaner.settings, options, [Path(p) for p in paths], walk_options, workers, quiet, report)
         if report_path is not None:
             write_report(report, report_path)
         raise typer.Exit(code)
@@ -206,64 +243,6 @@ def clean(
     if report.skipped_records:
         warn(f"{len(report.skipped_records)} record(s) skipped")
         raise typer.Exit(EXIT_CHANGED)
-
-
-def fix_files(cleaner: Cleaner, paths: list[str], input_format: str, *, check: bool, show_diff: bool, report: RunReport) -> int:
-    """--check / --diff / --in-place over text files.  Returns the exit status.
-
-    Every file is looked at even when one fails: a failing file is reported
-    and left alone, and the status is then 2.
-    """
-    changed = errors = 0
-    for p in paths:
-        if p == "-" and not check:
-            raise fail("--in-place needs file paths, not standard input")
-        if input_format_of(p, input_format) == "jsonl":
-            raise fail(f"{p}: --check, --diff and --in-place work on text files, not JSONL")
-        try:
-            original = read_bytes(p)
-            result = cleaner.clean_bytes(original, source=p)
-        except ScrubberError as exc:
-            typer.echo(f"scrubber: error: {exc}", err=True)
-            report.errors.append(str(exc))
-            errors += 1
-            continue
-        report.files += 1
-        report.add(result)
-        for w in result.warnings:
-            warn(w)
-        new = result.text.encode("utf-8", "surrogateescape")
-        report.bytes_out += len(new)
-        if new == original:
-            continue
-        changed += 1
-        if show_diff:
-            sys.stdout.write(unified_diff(p, original, result.text))
-        if check:
-            typer.echo(f"would fix {p}", err=True)
-            continue
-        try:
-            write_atomic(Path(p), new)
-        except OSError as exc:
-            message = f"{p}: cannot write: {exc.strerror or exc}; the file is unchanged"
-            typer.echo(f"scrubber: error: {message}", err=True)
-            report.errors.append(message)
-            errors += 1
-            continue
-        typer.echo(f"fixed {p}", err=True)
-    verb = "would be fixed" if check else "fixed"
-    typer.echo(f"{changed} file(s) {verb}, {len(paths) - changed - errors} unchanged" + (f", {errors} error(s)" if errors else ""), err=True)
-    if errors:
-        return EXIT_ERROR
-    return EXIT_CHANGED if changed else EXIT_OK
-
-
-def unified_diff(path: str, original: bytes, new_text: str) -> str:
-    old_text = original.decode("utf-8", "replace")
-    lines = difflib.unified_diff(
-        old_text.splitlines(keepends=True), new_text.splitlines(keepends=True), fromfile=f"{path} (original)", tofile=f"{path} (cleaned)"
-    )
-    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
 
 
 def write_report(report: RunReport, path: Path) -> None:

@@ -18,6 +18,10 @@ class InputError(ScrubberError):
     """An input cannot be read or is not text (missing, a directory, binary...)."""
 
 
+class BinaryInputError(InputError):
+    """An input is not text.  Batch runs skip such files with a warning."""
+
+
 class RulesError(ScrubberError):
     """A rules file is not valid.  ``path`` carries the file and line."""
 

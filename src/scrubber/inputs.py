@@ -61,7 +61,11 @@ def read_bytes(path: str) -> bytes:
 
 
 def clean_input(cleaner: Cleaner, path: str, input_format: InputFormat = "auto", text_key: str = "text") -> InputOutcome:
-    data = read_bytes(path)
+    return clean_data(cleaner, path, read_bytes(path), input_format, text_key)
+
+
+def clean_data(cleaner: Cleaner, path: str, data: bytes, input_format: InputFormat = "auto", text_key: str = "text") -> InputOutcome:
+    """Clean the (already read, already gunzipped) bytes of the input ``path``."""
     if input_format_of(path, input_format) == "text":
         result = cleaner.clean_bytes(data, source=path)
         return InputOutcome([Cleaned(result, path)])

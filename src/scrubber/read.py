@@ -14,7 +14,7 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
-from .errors import InputError
+from .errors import BinaryInputError, InputError
 from .model import Decoded
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -27,7 +27,9 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 
 # Control characters that do not occur in text files (tab, LF, VT, FF, CR and
 # ESC are left out: they do).  A file with many of them is binary.
-_BINARY_CONTROLS = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+_BINARY_CONTROLS = bytes((*range(0x00, 0x09), *range(0x0E, 0x1B), *range(0x1C, 0x20)))
+# Every other byte: deleting these leaves the controls, counted at memory speed.
+_NOT_BINARY_CONTROLS = bytes(b for b in range(0x100) if b not in _BINARY_CONTROLS)
 _BINARY_SHARE = 0.05
 _NEWLINES = re.compile("\r\n?|[\u2028\u2029\x85]")
 # Share of bytes that may be invalid in an otherwise UTF-8 file before we stop
@@ -85,7 +87,7 @@ def _decode(data: bytes, source: str) -> tuple[str, str, list[str]]:
         )
     best = from_bytes(data).best()
     if best is None:
-        raise InputError(source, "is not text (no text encoding fits it)")
+        raise BinaryInputError(source, "is not text (no text encoding fits it)")
     encoding = best.encoding
     text = str(best)
     return text, encoding, [f"{source}: not UTF-8; decoded as {encoding} (guessed)"]
@@ -93,12 +95,12 @@ def _decode(data: bytes, source: str) -> tuple[str, str, list[str]]:
 
 def _refuse_binary(data: bytes, source: str) -> None:
     if b"\x00" in data:
-        raise InputError(source, "is binary (contains NUL bytes)")
+        raise BinaryInputError(source, "is binary (contains NUL bytes)")
     if data:
         sample = data[:65536]
-        controls = len(_BINARY_CONTROLS.findall(sample))
+        controls = len(sample.translate(None, _NOT_BINARY_CONTROLS))
         if controls > len(sample) * _BINARY_SHARE:
-            raise InputError(source, "is binary (mostly non-text bytes)")
+            raise BinaryInputError(source, "is binary (mostly non-text bytes)")
 
 
 def _count_invalid_utf8(data: bytes) -> int:

@@ -18,6 +18,7 @@ from .model import Action, CleanResult
 class RunReport:
     started: float = field(default_factory=time.perf_counter)
     files: int = 0
+    cached: int = 0
     texts: int = 0
     articles: int = 0
     bytes_in: int = 0
@@ -31,23 +32,25 @@ class RunReport:
     errors: list[str] = field(default_factory=list)
 
     def add(self, result: CleanResult) -> None:
+        self.add_stats(result_stats(result))
+
+    def add_stats(self, stats: dict[str, Any]) -> None:
+        """Add the counts of one cleaned text (see :func:`result_stats`)."""
         self.texts += 1
-        self.articles += len(result.articles)
-        self.bytes_in += result.bytes_in
-        self.bytes_out += len(result.text.encode("utf-8", "surrogatepass"))
-        self.lines_in += result.lines_in
-        self.lines_out += result.lines_out
-        for d in result.decisions:
-            if d.action is Action.DROP:
-                self.dropped[d.reason] = self.dropped.get(d.reason, 0) + 1
-            elif d.action is Action.COLLAPSE:
-                self.collapsed += 1
-        self.warnings.extend(result.warnings)
+        self.articles += stats["articles"]
+        self.bytes_in += stats["bytes_in"]
+        self.lines_in += stats["lines_in"]
+        self.lines_out += stats["lines_out"]
+        for reason, n in stats["dropped"].items():
+            self.dropped[reason] = self.dropped.get(reason, 0) + n
+        self.collapsed += stats["collapsed"]
+        self.warnings.extend(stats["warnings"])
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "scrubber": __version__,
             "files": self.files,
+            "files_from_cache": self.cached,
             "texts": self.texts,
             "articles": self.articles,
             "bytes_in": self.bytes_in,
@@ -64,3 +67,23 @@ class RunReport:
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+def result_stats(result: CleanResult) -> dict[str, Any]:
+    """The counts of one cleaned text, as plain JSON data (batch caches them)."""
+    dropped: dict[str, int] = {}
+    collapsed = 0
+    for d in result.decisions:
+        if d.action is Action.DROP:
+            dropped[d.reason] = dropped.get(d.reason, 0) + 1
+        elif d.action is Action.COLLAPSE:
+            collapsed += 1
+    return {
+        "articles": len(result.articles),
+        "bytes_in": result.bytes_in,
+        "lines_in": result.lines_in,
+        "lines_out": result.lines_out,
+        "dropped": dict(sorted(dropped.items())),
+        "collapsed": collapsed,
+        "warnings": list(result.warnings),
+    }

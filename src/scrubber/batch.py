@@ -1,0 +1,416 @@
+"""Batch runs: clean whole trees, in parallel, with a cache, never losing a file.
+
+The unit of work is :func:`process_file`: one input file in, one
+:class:`Outcome` out (and, depending on the mode, one output file written
+atomically).  The local engine maps it over a process pool; every other engine
+(and ``--check``/``--in-place`` on single files) calls the same function.
+
+Modes:
+
+* ``mirror``: write each input's clean form under OUTDIR at the same relative path;
+* ``aggregate``: return each input's records; the caller writes one OUTDIR/articles.jsonl;
+* ``in-place``: rewrite changed inputs (atomically, mode kept; unchanged files untouched);
+* ``check``: write nothing; say which inputs would change (and the diff).
+
+Outputs depend only on an input's bytes, its path and the settings, so they are
+the same whatever the number of workers or the order of the files.
+"""
+
+from __future__ import annotations
+
+import difflib
+import fnmatch
+import hashlib
+import json
+import os
+import signal
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any, Literal
+
+from . import __version__
+from .atomic import write_atomic
+from .errors import BinaryInputError, ScrubberError
+from .formats import records, render
+from .inputs import clean_data, input_format_of, read_bytes
+from .pipeline import Cleaner
+from .report import result_stats
+from .settings import Settings
+
+Mode = Literal["mirror", "aggregate", "in-place", "check"]
+DEFAULT_INCLUDE = ("*.txt", "*.md", "*.jsonl", "*.jsonl.gz")
+AGGREGATE_NAMES = {"jsonl": "articles.jsonl", "json": "articles.json"}
+_SUFFIX = {"markdown": ".md", "jsonl": ".jsonl", "json": ".json"}
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """What a batch run does with each file (everything but the cleaning settings)."""
+
+    mode: Mode
+    fmt: str = "text"
+    outdir: Path | None = None
+    input_format: str = "auto"
+    text_key: str = "text"
+    front_matter: bool = False
+    show_diff: bool = False
+    cache_dir: Path | None = None
+
+
+@dataclass(frozen=True)
+class Job:
+    """One input: the path to read, and its path relative to the output tree.
+
+    ``explicit``: named on the command line (an error there is an input error,
+    exit 2), not found by walking a folder (an error there fails that file).
+    """
+
+    src: str
+    rel: str
+    explicit: bool = False
+
+
+@dataclass
+class Outcome:
+    """What happened to one input file.  Plain data: it crosses process boundaries."""
+
+    rel: str
+    src: str
+    status: str  # cleaned, cached, unchanged, fixed, would-fix, skipped, error
+    explicit: bool = False
+    message: str | None = None
+    stats: list[dict[str, Any]] = field(default_factory=list)
+    skipped_records: list[str] = field(default_factory=list)
+    bytes_in: int = 0
+    bytes_out: int = 0
+    fragment: bytes | None = None  # aggregate mode: this input's part of the output
+    diff: str | None = None
+
+
+# -- which files ---------------------------------------------------------------
+
+
+def walk(
+    roots: Iterable[Path],
+    include: tuple[str, ...] = DEFAULT_INCLUDE,
+    exclude: tuple[str, ...] = (),
+    follow_symlinks: bool = False,
+    skip: Iterable[Path] = (),
+) -> Iterator[Job]:
+    """The files under ``roots``, in sorted order, as a stream (nothing is held).
+
+    Hidden files and folders (a leading dot, so .git too) are skipped, and so
+    is everything under ``skip`` (the output folder).  Symbolic links are
+    skipped unless ``follow_symlinks``; a folder reached twice (a link loop) is
+    walked once.  With several roots, relative paths start with the root's name.
+    """
+    roots = list(roots)
+    skip_real = {os.path.realpath(p) for p in skip}
+    seen: set[tuple[int, int]] = set()
+    for root in roots:
+        prefix = PurePosixPath(root.resolve().name) if len(roots) > 1 else PurePosixPath()
+        if not root.is_dir():
+            yield Job(str(root), str(prefix / root.name), explicit=True)
+            continue
+        yield from _walk_dir(root, prefix, include, exclude, follow_symlinks, skip_real, seen)
+
+
+def _walk_dir(
+    folder: Path,
+    rel: PurePosixPath,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    follow: bool,
+    skip_real: set[str],
+    seen: set[tuple[int, int]],
+) -> Iterator[Job]:
+    try:
+        st = folder.stat()
+    except OSError:
+        return
+    if (st.st_dev, st.st_ino) in seen or os.path.realpath(folder) in skip_real:
+        return
+    seen.add((st.st_dev, st.st_ino))
+    try:
+        with os.scandir(folder) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_symlink() and not follow:
+            continue
+        child_rel = rel / entry.name
+        try:
+            is_dir = entry.is_dir(follow_symlinks=follow)
+        except OSError:
+            is_dir = False
+        if is_dir:
+            if not _excluded(child_rel, exclude):
+                yield from _walk_dir(Path(entry.path), child_rel, include, exclude, follow, skip_real, seen)
+            continue
+        if _selected(child_rel, include, exclude):
+            yield Job(entry.path, str(child_rel))
+
+
+def _selected(rel: PurePosixPath, include: tuple[str, ...], exclude: tuple[str, ...]) -> bool:
+    names = (rel.name, str(rel))
+    return any(fnmatch.fnmatch(n, g) for n in names for g in include) and not _excluded(rel, exclude)
+
+
+def _excluded(rel: PurePosixPath, exclude: tuple[str, ...]) -> bool:
+    names = (rel.name, str(rel))
+    return any(fnmatch.fnmatch(n, g) for n in names for g in exclude)
+
+
+def check_outdir(roots: Iterable[Path], outdir: Path) -> str | None:
+    """A problem with writing to ``outdir`` given these input folders, or None."""
+    out = Path(os.path.realpath(outdir))
+    for root in roots:
+        r = Path(os.path.realpath(root))
+        if not root.is_dir():
+            continue
+        if out == r or r in out.parents:
+            return f"the output folder {outdir} is inside the input folder {root}"
+        if out in r.parents:
+            return f"the input folder {root} is inside the output folder {outdir}"
+    return None
+
+
+# -- the cache -----------------------------------------------------------------
+
+
+class Cache:
+    """Results by input content, like ruff's cache.
+
+    Entries live under ``dir/<version>/<settings key>/``; the settings key
+    hashes the effective settings, the rules (every field of every rule) and
+    the output options, so any change starts a fresh cache.  An entry holds an
+    input's stats and its output bytes (zlib), keyed by the hash of the input
+    bytes (and of its path, for formats whose record ids use the path).
+    """
+
+    def __init__(self, root: Path, settings_key: str) -> None:
+        self.root = root
+        self.dir = root / __version__ / settings_key
+
+    def _path(self, key: str) -> Path:
+        return self.dir / key[:2] / key
+
+    def get(self, key: str) -> tuple[dict[str, Any], bytes] | None:
+        try:
+            raw = self._path(key).read_bytes()
+            head, _, body = raw.partition(b"\n")
+            return json.loads(head), zlib.decompress(body)
+        except (OSError, ValueError, zlib.error):
+            return None  # missing or damaged: recompute
+
+    def put(self, key: str, meta: dict[str, Any], output: bytes) -> None:
+        path = self._path(key)
+        try:
+            if not self.root.exists():
+                self.root.mkdir(parents=True)
+                (self.root / ".gitignore").write_text("# created by scrubber\n*\n")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, json.dumps(meta, ensure_ascii=False).encode("utf-8") + b"\n" + zlib.compress(output, 1), mode=0o644)
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+
+
+def settings_key(cleaner: Cleaner, options: BatchOptions) -> str:
+    parts = {
+        "settings": repr(cleaner.settings),
+        "rules": [repr(r) for r in cleaner.rules.rules],
+        "fmt": options.fmt,
+        "input_format": options.input_format,
+        "text_key": options.text_key,
+        "front_matter": options.front_matter,
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode("utf-8")).hexdigest()[:20]
+
+
+# -- one file --------------------------------------------------------------------
+
+
+@dataclass
+class Context:
+    """What every call of :func:`process_file` in one run shares (read-only)."""
+
+    cleaner: Cleaner
+    options: BatchOptions
+    cache: Cache | None
+
+    @classmethod
+    def build(cls, settings: Settings, options: BatchOptions) -> "Context":
+        cleaner = Cleaner(settings)
+        cache = Cache(options.cache_dir, settings_key(cleaner, options)) if options.cache_dir is not None else None
+        return cls(cleaner, options, cache)
+
+
+def output_path(options: BatchOptions, rel: str) -> Path:
+    assert options.outdir is not None
+    p = PurePosixPath(rel)
+    name = p.name
+    if name.lower().endswith(".gz"):
+        name = name[:-3]
+    stem, dot, suffix = name.rpartition(".")
+    base = stem if dot else name
+    if options.fmt in _SUFFIX:
+        name = base + _SUFFIX[options.fmt]
+    elif suffix.lower() == "jsonl":
+        name = base + ".txt"  # JSONL records written out as text
+    out = options.outdir.joinpath(*p.parent.parts, name)
+    if os.path.commonpath([os.path.abspath(out), os.path.abspath(options.outdir)]) != os.path.abspath(options.outdir):
+        raise ScrubberError(rel, "output path would leave the output folder")
+    return out
+
+
+def process_file(ctx: Context, job: Job) -> Outcome:
+    """Clean one input file as the run's mode says.  Never raises for a bad file."""
+    options = ctx.options
+    outcome = Outcome(job.rel, job.src, "cleaned", explicit=job.explicit)
+    try:
+        data = read_bytes(job.src)
+        outcome.bytes_in = len(data)
+        output, cached = _output_for(ctx, job, data, outcome)
+        outcome.bytes_out = len(output)
+        if cached:
+            outcome.status = "cached"
+        if options.mode == "aggregate":
+            outcome.fragment = output
+        elif options.mode == "mirror":
+            target = output_path(options, job.rel)
+            if _same_file_content(target, output):
+                return outcome
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(target, output)
+        elif output == data:
+            outcome.status = "unchanged"
+        elif options.mode == "check":
+            outcome.status = "would-fix"
+            if options.show_diff:
+                outcome.diff = unified_diff(job.src, data, output)
+        else:  # in-place
+            if options.show_diff:
+                outcome.diff = unified_diff(job.src, data, output)
+            write_atomic(Path(job.src), output)
+            outcome.status = "fixed"
+    except BinaryInputError as exc:
+        outcome.status, outcome.message = "skipped", str(exc)
+    except ScrubberError as exc:
+        outcome.status, outcome.message = "error", str(exc)
+    except OSError as exc:
+        outcome.status, outcome.message = "error", f"{job.src}: {exc.strerror or exc}"
+    return outcome
+
+
+def _output_for(ctx: Context, job: Job, data: bytes, outcome: Outcome) -> tuple[bytes, bool]:
+    options = ctx.options
+    key = hashlib.blake2b(data, digest_size=20)
+    if options.fmt != "text":
+        key.update(b"\0" + job.src.encode("utf-8", "surrogateescape"))  # record ids use the path
+    hexkey = key.hexdigest()
+    if ctx.cache is not None:
+        hit = ctx.cache.get(hexkey)
+        if hit is not None:
+            meta, output = hit
+            outcome.stats, outcome.skipped_records = meta["stats"], meta["skipped_records"]
+            return output, True
+    in_place = options.mode in ("in-place", "check")
+    if in_place and input_format_of(job.src, options.input_format) == "jsonl":  # type: ignore[arg-type]
+        raise ScrubberError(job.src, "--check and --in-place work on text files, not JSONL")
+    result = clean_data(ctx.cleaner, job.src, data, options.input_format, options.text_key)  # type: ignore[arg-type]
+    outcome.stats = [result_stats(c.result) for c in result.cleaned]
+    outcome.skipped_records = result.skipped
+    pairs = [(c.result, records(c.result, c.source, c.extra)) for c in result.cleaned]
+    if options.mode == "aggregate":
+        output = _fragment(options.fmt, pairs)
+    else:
+        output = render("text" if in_place else options.fmt, pairs, options.front_matter).encode("utf-8", "surrogateescape")
+    if ctx.cache is not None:
+        ctx.cache.put(hexkey, {"stats": outcome.stats, "skipped_records": outcome.skipped_records}, output)
+    return output, False
+
+
+def _fragment(fmt: str, pairs: list[Any]) -> bytes:
+    """This input's part of OUTDIR/articles.jsonl (or of the list in articles.json)."""
+    if fmt == "json":
+        recs = [rec for _, rs in pairs for rec in rs]
+        return ",\n".join(json.dumps(rec, ensure_ascii=False, indent=2) for rec in recs).encode("utf-8", "surrogateescape")
+    return render("jsonl", pairs).encode("utf-8", "surrogateescape")
+
+
+def _same_file_content(path: Path, data: bytes) -> bool:
+    try:
+        if path.stat().st_size != len(data):
+            return False
+        return path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def unified_diff(path: str, original: bytes, new: bytes) -> str:
+    old_text = original.decode("utf-8", "replace")
+    new_text = new.decode("utf-8", "replace")
+    lines = difflib.unified_diff(
+        old_text.splitlines(keepends=True), new_text.splitlines(keepends=True), fromfile=f"{path} (original)", tofile=f"{path} (cleaned)"
+    )
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+
+
+# -- the local engine ----------------------------------------------------------------
+
+# The worker processes' context, set once per process by the pool initializer:
+# a process-wide constant of that worker, not a cache shared between runs.
+_WORKER: Context | None = None
+
+
+def _init_worker(settings: Settings, options: BatchOptions) -> None:
+    global _WORKER
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    # The parent stops workers with SIGTERM; exiting through Python's unwinding
+    # lets an unfinished atomic write remove its temporary file.
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    _WORKER = Context.build(settings, options)
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _run_in_worker(job: Job) -> Outcome:
+    assert _WORKER is not None
+    return process_file(_WORKER, job)
+
+
+def run_local(settings: Settings, options: BatchOptions, jobs: Iterable[Job], workers: int, chunksize: int = 8) -> Iterator[Outcome]:
+    """Outcomes in the order of ``jobs``, computed by ``workers`` processes.
+
+    The order of outcomes, and so of an aggregated output, is the order of
+    ``jobs`` whatever the number of workers.
+    """
+    if workers <= 1:
+        ctx = Context.build(settings, options)
+        for job in jobs:
+            yield process_file(ctx, job)
+        return
+    import multiprocessing
+
+    pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_init_worker, initargs=(settings, options))
+    try:
+        yield from pool.imap(_run_in_worker, jobs, chunksize=chunksize)
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
+
+
+def outcome_json(outcome: Outcome) -> dict[str, Any]:
+    d = asdict(outcome)
+    d.pop("fragment")
+    return d
