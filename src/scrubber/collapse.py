@@ -12,13 +12,13 @@ collapsed into it; paragraphs that merely share words stay.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .classify import Content
-from .model import Action, Article, Decision, Line, Role
+from .model import Action, Article, Line, Role
 from .segment import Segment, _Keys
 from .settings import Settings
-from .similarity import Key, similarity
+from .similarity import signature, similarity
 
 # Paragraphs shorter than this (folded) are never collapsed as repeats:
 # "* * *" or a one-word subheading may legitimately come twice.
@@ -27,93 +27,108 @@ MIN_REPEATED_PARAGRAPH_CHARS = 20
 _LENGTH_SLACK = 1.25
 
 
+# One line's decision as the tuple of Decision's fields, in order (built into
+# a Decision only when someone reads CleanResult.decisions).
+Row = tuple[int, str, Role, Action, str, int | None, float | None, int | None, bool]
+
+_TITLE, _CAPTION, _BODY = Role.TITLE, Role.CAPTION, Role.BODY
+_KEEP, _COLLAPSE = Action.KEEP, Action.COLLAPSE
+
+
 @dataclass
 class _Group:
     role: Role
-    members: list[int] = field(default_factory=list)  # content indices, in order
+    members: list[int]  # content indices, in order
+    rep: int  # the member kept: the first that is not a truncated copy, else the first
 
-    def rep(self, keys: _Keys) -> int:
-        for m in self.members:
-            if not keys[m].truncated:
-                return m
-        return self.members[0]
+    def add(self, i: int, keys: _Keys) -> None:
+        self.members.append(i)
+        if keys[self.rep].truncated and not keys[i].truncated:
+            self.rep = i
 
 
-def collapse(content: tuple[Content, ...], seg: Segment, index: int, keys: _Keys, settings: Settings) -> tuple[Article, list[Decision]]:
+def collapse(content: tuple[Content, ...], seg: Segment, index: int, keys: _Keys, settings: Settings, rows: list[Row | str | None]) -> Article:
+    """Collapse one segment into an article; ``rows[line no]`` gets each line's decision (a :data:`Row`)."""
     threshold = settings.threshold
     groups: list[_Group] = []
-    group_of: dict[int, _Group] = {}
 
     def join(i: int, role: Role) -> None:
         k = keys[i]
         for g in groups:
-            if similarity(k, keys[g.members[0]], threshold) is not None or similarity(k, keys[g.rep(keys)], threshold) is not None:
-                g.members.append(i)
-                group_of[i] = g
+            if similarity(k, keys[g.members[0]], threshold) is not None or similarity(k, keys[g.rep], threshold) is not None:
+                g.add(i, keys)
                 return
-        g = _Group(role, [i])
-        groups.append(g)
-        group_of[i] = g
+        groups.append(_Group(role, [i], i))
 
     if seg.title is not None:
-        join(seg.title, Role.TITLE)
+        join(seg.title, _TITLE)
     for i in range(seg.title + 1 if seg.title is not None else seg.start, seg.head_end):
-        join(i, Role.CAPTION)
+        join(i, _CAPTION)
 
     body = range(max(seg.head_end, seg.start), seg.end)
     head_len = max((len(content[m].line.text) for g in groups for m in g.members), default=0)
     limit = head_len * _LENGTH_SLACK + 8
     paragraphs: list[list[int]] = []
+    last_block = -1
     for i in body:
         c = content[i]
         if groups and len(c.line.text) <= limit:
             k = keys[i]
+            joined = False
             for g in groups:
-                if similarity(k, keys[g.rep(keys)], threshold) is not None:
-                    g.members.append(i)
-                    group_of[i] = g
+                if similarity(k, keys[g.rep], threshold) is not None:
+                    g.add(i, keys)
+                    joined = True
                     break
-            if i in group_of:
+            if joined:
                 continue
-        if c.block_start or not paragraphs or content[paragraphs[-1][-1]].block != c.block:
+        if c.block_start or c.block != last_block:
             paragraphs.append([i])
+            last_block = c.block
         else:
             paragraphs[-1].append(i)
 
-    decisions: dict[int, Decision] = {}
-    reps: dict[int, int] = {}
     for g in groups:
-        r = g.rep(keys)
-        reps[id(g)] = r
+        r = g.rep
         line = content[r].line
-        reason = (seg.title_reason or "title") if g.role is Role.TITLE else "head"
-        decisions[r] = Decision(line.no, line.text, g.role, Action.KEEP, reason, article=index)
+        reason = (seg.title_reason or "title") if g.role is _TITLE else "head"
+        rows[line.no] = (line.no, line.text, g.role, _KEEP, reason, None, None, index, False)
         for m in g.members:
             if m == r:
                 continue
             ml = content[m].line
             score = similarity(keys[m], keys[r], threshold)
             why = "truncated-copy" if keys[m].truncated and len(keys[m].folded) < len(keys[r].folded) else "near-duplicate" if score != 100.0 else "repeat"
-            decisions[m] = Decision(ml.no, ml.text, g.role, Action.COLLAPSE, why, ref=line.no, score=score, article=index)
+            rows[ml.no] = (ml.no, ml.text, g.role, _COLLAPSE, why, line.no, score, index, False)
+
+    # A paragraph repeats an earlier one when their folded texts are equal.
+    # Paragraphs are first told apart by signature (equal folded texts have
+    # equal signatures, and a signature is much cheaper than a fold): folded
+    # texts are built only for paragraphs whose signature came before.
+    def folded(para: list[int]) -> str:
+        return " ".join(keys[i].folded for i in para)
 
     kept_paragraphs: list[tuple[Line, ...]] = []
-    seen: dict[str, int] = {}
+    by_signature: dict[str, list[tuple[int, list[int]]]] = {}  # kept paragraphs: (first line no, paragraph)
     for para in paragraphs:
-        lines = [content[i].line for i in para]
-        folded = " ".join(keys[i].folded for i in para) if len(para) > 1 else keys[para[0]].folded
-        first = seen.get(folded) if len(folded) >= MIN_REPEATED_PARAGRAPH_CHARS else None
+        lines = tuple(content[i].line for i in para)
+        sig = "".join(signature(line.text) for line in lines) if len(lines) > 1 else signature(lines[0].text)
+        same = by_signature.get(sig)
+        first = None
+        if same is not None:
+            text = folded(para)
+            if len(text) >= MIN_REPEATED_PARAGRAPH_CHARS:
+                first = next((no for no, other in same if folded(other) == text), None)
         if first is not None:
-            for i in para:
-                line = content[i].line
-                decisions[i] = Decision(line.no, line.text, Role.BODY, Action.COLLAPSE, "repeated-paragraph", ref=first, score=100.0, article=index)
+            for line in lines:
+                rows[line.no] = (line.no, line.text, _BODY, _COLLAPSE, "repeated-paragraph", first, 100.0, index, False)
             continue
-        seen.setdefault(folded, lines[0].no)
-        for i in para:
-            decisions[i] = Decision(content[i].line.no, content[i].line.text, Role.BODY, Action.KEEP, "body", article=index)
-        kept_paragraphs.append(tuple(lines))
+        by_signature.setdefault(sig, []).append((lines[0].no, para))
+        for line in lines:
+            rows[line.no] = (line.no, line.text, _BODY, _KEEP, "body", None, None, index, False)
+        kept_paragraphs.append(lines)
 
-    title_group = next((g for g in groups if g.role is Role.TITLE), None)
-    title = content[reps[id(title_group)]].line if title_group is not None else None
-    captions = tuple(content[reps[id(g)]].line for g in groups if g.role is Role.CAPTION)
-    article = Article(index, title, captions, tuple(kept_paragraphs))
-    return article, [d for _, d in sorted(decisions.items())]
+    title_group = next((g for g in groups if g.role is _TITLE), None)
+    title = content[title_group.rep].line if title_group is not None else None
+    captions = tuple(content[g.rep].line for g in groups if g.role is _CAPTION)
+    return Article(index, title, captions, tuple(kept_paragraphs))

@@ -10,8 +10,10 @@ prints the decisions, reports count them: all read the same record.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
 
 class Role(str, Enum):
@@ -103,6 +105,39 @@ class Decoded:
     warnings: tuple[str, ...] = ()
 
 
+class Deferred:
+    """A value computed on first access (see :class:`_DeferredField`)."""
+
+    __slots__ = ("build",)
+
+    def __init__(self, build: Callable[[], Any]) -> None:
+        self.build = build
+
+
+class _DeferredField:
+    """A dataclass field that may be given as a :class:`Deferred` and is built on first read.
+
+    The pipeline hands ``CleanResult.decisions`` over this way: one Decision
+    per input line costs about as much as the rest of the cleaning, and
+    ``clean`` never reads them.  Readers see an ordinary attribute holding the
+    built value (equality, repr, pickling and ``dataclasses.replace`` included).
+    """
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: object, owner: type | None = None) -> Any:
+        if obj is None:
+            raise AttributeError(self.name)  # tells dataclass: no default
+        value = obj.__dict__[self.name]
+        if isinstance(value, Deferred):
+            value = obj.__dict__[self.name] = value.build()
+        return value
+
+    def __set__(self, obj: object, value: Any) -> None:
+        obj.__dict__[self.name] = value
+
+
 @dataclass(frozen=True)
 class CleanResult:
     """Everything one cleaning run over one input produced."""
@@ -110,11 +145,16 @@ class CleanResult:
     source: str
     encoding: str
     articles: tuple[Article, ...]
-    decisions: tuple[Decision, ...]
+    decisions: tuple[Decision, ...] = _DeferredField()  # type: ignore[assignment]
     text: str
     warnings: tuple[str, ...] = ()
     bytes_in: int = 0
     stats: dict[str, int] = field(default_factory=dict)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["decisions"] = self.decisions  # built, so that it can be pickled
+        return state
 
     @property
     def lines_in(self) -> int:

@@ -53,17 +53,17 @@ _FTFY_ALSO = re.compile("[\x80-\x9f\ud800-\udfff]")
 # needs two adjacent non-ASCII characters, a C1 control, "Â " / "Ã ", or "œ"
 # before a non-letter (see ftfy.badness.BADNESS_RE; a test checks the claim on
 # generated text), so text where none of these is found is not bad.
-# All of that is looked for in the UTF-8 bytes after mapping each byte to a
-# class (bytes.translate and ``in`` run at memory speed; a regex does not):
-# "." ASCII, "k" continuation 80-9F, "c" continuation A0-BF, "x" the lead byte
-# C2, "s" the lead byte ED, "l" any other lead byte.
-_BYTE_CLASSES = bytes.maketrans(
-    bytes(range(0x100)),
-    b"." * 0x80 + b"k" * 0x20 + b"c" * 0x20 + b"ll" + b"x" + b"l" * 0x2A + b"s" + b"l" * 0x12,
-)
-# Two adjacent non-ASCII characters: a continuation byte, then a lead byte.
-# A C1 control U+0080-U+009F: C2 80-9F.  A surrogate (surrogatepass): ED A0-BF.
-_BAD_CLASS_PAIRS = (b"kl", b"kx", b"ks", b"cl", b"cx", b"cs", b"xk", b"sc")
+# All of that is looked for in the UTF-8 bytes, with single-byte ``in``
+# (memchr) first, so that the rest runs only when a rare lead byte is there.
+# Two adjacent non-ASCII characters are a continuation byte followed by a lead
+# byte: mapping every continuation byte (80-BF) to "c" and every lead byte
+# (C0-FF) to "L" (bytes.translate runs at memory speed) turns that into one
+# search for "cL".  "Â " / "Ã " are C3 82/83 20, "Œ" / "œ" C5 92/93, a C1
+# control U+0080-U+009F is C2 80-9F and a surrogate (surrogatepass) ED A0-BF.
+_BYTE_CLASSES = bytes.maketrans(bytes(range(0x100)), b"." * 0x80 + b"c" * 0x40 + b"L" * 0x40)
+_A_SPACE_BYTES = re.compile(b"\xc3[\x82\x83] ")
+_C1_BYTES = re.compile(b"\xc2[\x80-\x9f]")
+_SURROGATE_BYTES = re.compile(b"\xed[\xa0-\xbf]")
 _OE_BAD = re.compile("[\u0152\u0153][^A-Za-z]")
 
 
@@ -73,12 +73,15 @@ def maybe_bad(text: str) -> bool:
     if text.isascii():
         return False
     data = text.encode("utf-8", "surrogatepass")
-    if b"\xc3\x82 " in data or b"\xc3\x83 " in data:  # "Â ", "Ã "
+    if b"\xc3" in data and _A_SPACE_BYTES.search(data) is not None:
         return True
-    if (b"\xc5\x92" in data or b"\xc5\x93" in data) and _OE_BAD.search(text) is not None:
+    if b"\xc5" in data and _OE_BAD.search(text) is not None:
         return True
-    classes = data.translate(_BYTE_CLASSES)
-    return any(pair in classes for pair in _BAD_CLASS_PAIRS)
+    if b"cL" in data.translate(_BYTE_CLASSES):
+        return True
+    if b"\xc2" in data and _C1_BYTES.search(data) is not None:
+        return True
+    return b"\xed" in data and _SURROGATE_BYTES.search(data) is not None
 
 
 SPACES = "\t\x0b\x0c\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
@@ -103,6 +106,10 @@ _COMMON = {
     "keep": (("\u00a0", " "), ("\t", " ")),
 }
 _RARE = {name: re.compile("[" + re.escape("".join(chr(c) for c in table if chr(c) not in dict(_COMMON[name]))) + "]") for name, table in TABLES.items()}
+# Printable ASCII and LF are in no table.  Deleted from the UTF-8 bytes, they
+# leave the other characters, still valid UTF-8 (an ASCII byte is a whole
+# character), for _RARE to look through: much faster than a regex over the text.
+_PLAIN_ASCII = bytes(range(0x20, 0x7F)) + b"\n"
 _SPACE_RUN = re.compile(" {2,}")
 _EDGE_SPACES = re.compile(r"^ +| +$", re.MULTILINE)
 
@@ -152,7 +159,8 @@ def _translate(text: str, quotes: QuoteStyle) -> str:
     for old, new in _COMMON[quotes]:
         if old in text:
             text = text.replace(old, new)
-    if _RARE[quotes].search(text) is not None:
+    others = text.encode("utf-8", "surrogatepass").translate(None, _PLAIN_ASCII)
+    if others and _RARE[quotes].search(others.decode("utf-8", "surrogatepass")) is not None:
         text = text.translate(TABLES[quotes])
     return text
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from .classify import classify
-from .collapse import collapse
-from .model import Action, Article, CleanResult, Decision, Role
+from .collapse import Row, collapse
+from .model import Action, Article, CleanResult, Decision, Deferred, Role
 from .normalize import normalize_text
 from .read import decode, normalize_newlines, read_path
 from .rules import RuleSet, load_ruleset
@@ -46,39 +46,43 @@ class Cleaner:
         classified = classify(blocks, self.rules)
         segments, keys = segment(classified.content, s)
 
-        decisions: dict[int, Decision] = {}
+        # rows[line no]: the line's decision as a Row, a marker's rule id, or None (blank).
+        rows: list[Row | str | None] = [None] * (line_count + 1)
         for no, rule in classified.markers.items():
-            decisions[no] = Decision(no, "", Role.MARKER, Action.DROP, rule.id)
+            rows[no] = rule.id
         articles: list[Article] = []
         for seg in segments:
-            article, seg_decisions = collapse(classified.content, seg, len(articles), keys, s)
-            start_no = classified.content[seg.start].line.no
-            for d in seg_decisions:
-                decisions[d.no] = d if d.no != start_no else _starting(d, seg.reason)
+            article = collapse(classified.content, seg, len(articles), keys, s, rows)
+            start = rows[classified.content[seg.start].line.no]
+            assert isinstance(start, tuple)
+            rows[start[0]] = (*start[:8], True)
             if not article.is_empty:
                 articles.append(article)
 
-        lines = text.split("\n")
-        full: list[Decision] = []
-        article_no: int | None = None
-        for no in range(1, line_count + 1):
-            d = decisions.get(no)
-            if d is None:
-                d = Decision(no, "", Role.BLANK, Action.LAYOUT, "blank", article=article_no)
-            elif d.role is Role.MARKER:
-                d = Decision(no, lines[no - 1], Role.MARKER, Action.DROP, d.reason, article=article_no)
-            article_no = d.article
-            full.append(d)
         return CleanResult(
             source=source,
             encoding=encoding,
             articles=tuple(articles),
-            decisions=tuple(full),
+            decisions=Deferred(lambda: _decisions(rows, text)),  # type: ignore[arg-type]
             text=render_text(articles),
             warnings=warnings,
             bytes_in=bytes_in,
         )
 
 
-def _starting(d: Decision, reason: str) -> Decision:
-    return Decision(d.no, d.text, d.role, d.action, d.reason, d.ref, d.score, d.article, starts_article=True)
+def _decisions(rows: list[Row | str | None], text: str) -> tuple[Decision, ...]:
+    """One Decision per input line.  Markers and blank lines belong to the article of the line before."""
+    lines = text.split("\n")
+    full: list[Decision] = []
+    article_no: int | None = None
+    for no in range(1, len(rows)):
+        row = rows[no]
+        if row is None:
+            d = Decision(no, "", Role.BLANK, Action.LAYOUT, "blank", article=article_no)
+        elif isinstance(row, str):
+            d = Decision(no, lines[no - 1], Role.MARKER, Action.DROP, row, article=article_no)
+        else:
+            d = Decision(*row)
+        article_no = d.article
+        full.append(d)
+    return tuple(full)

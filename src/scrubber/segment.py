@@ -45,17 +45,15 @@ class Segment:
     title_reason: str | None
 
 
-class _Keys:
-    """Folded keys of content lines, computed once and only when asked for."""
+class _Keys(dict[int, Key]):
+    """Folded keys of content lines by index, computed once and only when asked for."""
 
     def __init__(self, content: tuple[Content, ...]) -> None:
+        super().__init__()
         self._content = content
-        self._keys: list[Key | None] = [None] * len(content)
 
-    def __getitem__(self, i: int) -> Key:
-        k = self._keys[i]
-        if k is None:
-            k = self._keys[i] = key(self._content[i].line.text)
+    def __missing__(self, i: int) -> Key:
+        k = self[i] = key(self._content[i].line.text)
         return k
 
 
