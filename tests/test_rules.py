@@ -110,3 +110,13 @@ def test_block_rule_drops_a_cookie_paragraph(cleaner: Cleaner) -> None:
 def test_missing_rules_file(tmp_path: Path) -> None:
     with pytest.raises(RulesError, match="cannot read rules file"):
         load_ruleset([tmp_path / "nope.yaml"])
+
+
+def test_keep_first_spares_the_first_match(tmp_path: Path) -> None:
+    p = write(tmp_path, "rules:\n  - id: disclaimer\n    description: A standard paragraph.\n    exact: ['This story was produced with support from the fund.']\n    keep_first: true\n    count: 120\n    share: 0.4\n    examples: [a.txt, b.txt]\n")
+    cleaner = Cleaner(Settings(rules=(p,)))
+    d = "This story was produced with support from the fund."
+    text = f"A headline for the story\n\nFirst paragraph of the story.\n\n{d}\n\nSecond paragraph of the story.\n\n{d}\n"
+    out = cleaner.clean_text(text).text
+    assert out.count(d) == 1
+    assert cleaner.clean_text(out).text == out

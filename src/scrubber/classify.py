@@ -55,12 +55,17 @@ def classify(blocks: tuple[Block, ...], rules: RuleSet) -> Classified:
     # ``previous``: the rule that dropped the previous non-blank line, with at
     # most one blank line between (lone counters go only after a marker).
     previous: Rule | None = None
+    # keep_first rules (learned recurring content) spare their first match.
+    spared: set[str] = set()
     for bi, block in enumerate(blocks):
         kept: list[Line] = []
         if block.gap > 1:
             previous = None
         for line in block.lines:
             rule = rules.match_line(line.text, previous)
+            if rule is not None and rule.keep_first and rule.id not in spared:
+                spared.add(rule.id)
+                rule = None
             previous = rule
             if rule is not None:
                 markers[line.no] = rule
@@ -70,6 +75,9 @@ def classify(blocks: tuple[Block, ...], rules: RuleSet) -> Classified:
             # Block rules see the block as it is once the line rules are done,
             # so cleaning the output again finds nothing new.
             rule = rules.match_block(" ".join(line.text for line in kept))
+            if rule is not None and rule.keep_first and rule.id not in spared:
+                spared.add(rule.id)
+                rule = None
             if rule is not None:
                 for line in kept:
                     markers[line.no] = rule

@@ -12,10 +12,14 @@ A rules file is YAML (read with ``safe_load`` semantics only)::
         scope: line                 # line (default) or block
         max_words: 3                # never drop a line/block with more words
         context: after_marker       # any (default) or after_marker
+        keep_first: false           # true: the first match in a text stays
+                                    # (recurring content: keep one copy)
         followed_by: ['\\d{1,4}']    # the line right after a match, if it fully
                                     # matches, goes too (same rule): "TT" + "20"
         case_sensitive: true        # default false
 
+Learned rules (``scrubber learn``) also carry ``count``, ``share`` and
+``examples``: information for the person who reviews them, ignored here.
 ``exact`` strings are normalized like text, so a rule written with curly
 quotes matches the straightened line.  ``max_words`` protects real text: a
 rule for "Share" never drops a paragraph that merely contains the word.
@@ -44,7 +48,7 @@ Context = Literal["any", "after_marker"]
 DEFAULT_MAX_WORDS = {"line": 8, "block": 80}
 MAX_RULES_FILE_BYTES = 1 << 20
 _ID = re.compile(r"[a-z0-9][a-z0-9._-]*\Z")
-_KEYS = {"id", "description", "exact", "regex", "scope", "max_words", "context", "case_sensitive", "followed_by"}
+_KEYS = {"id", "description", "exact", "regex", "scope", "max_words", "context", "case_sensitive", "followed_by", "keep_first", "count", "share", "examples"}
 _LINE_KEY = "__line__"
 
 
@@ -62,6 +66,7 @@ class Rule:
     case_sensitive: bool
     source: str
     followed_by: tuple[str, ...] = ()
+    keep_first: bool = False
 
     def key(self, text: str) -> str:
         return text if self.case_sensitive else text.casefold()
@@ -243,6 +248,9 @@ def _parse_rule(item: Any, name: str, top_line: int) -> Rule:
     case_sensitive = item.get("case_sensitive", False)
     if not isinstance(case_sensitive, bool):
         raise fail("'case_sensitive' must be true or false")
+    keep_first = item.get("keep_first", False)
+    if not isinstance(keep_first, bool):
+        raise fail("'keep_first' must be true or false")
     exact = _strings(item.get("exact", []), "exact", fail)
     regex = _strings(item.get("regex", []), "regex", fail)
     if not exact and not regex:
@@ -275,6 +283,7 @@ def _parse_rule(item: Any, name: str, top_line: int) -> Rule:
         case_sensitive=case_sensitive,
         source=where,
         followed_by=followed_by,
+        keep_first=keep_first,
     )
 
 
