@@ -10,7 +10,10 @@ Modes:
 * ``mirror``: write each input's clean form under OUTDIR at the same relative path;
 * ``aggregate``: return each input's records; the caller writes one OUTDIR/articles.jsonl;
 * ``in-place``: rewrite changed inputs (atomically, mode kept; unchanged files untouched);
-* ``check``: write nothing; say which inputs would change (and the diff).
+* ``check``: write nothing; say which inputs would change (and the diff);
+* ``signatures``, ``lines``, ``line-texts``: write nothing; return what a
+  corpus pass needs of the file (dedup's MinHash signatures, learn's line
+  hashes, learn's texts of the wanted lines).
 
 Outputs depend only on an input's bytes, its path and the settings, so they are
 the same whatever the number of workers or the order of the files.
@@ -26,7 +29,7 @@ import os
 import signal
 import zlib
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
@@ -34,12 +37,18 @@ from . import __version__
 from .atomic import write_atomic
 from .errors import BinaryInputError, ScrubberError
 from .formats import records, render
-from .inputs import clean_data, input_format_of, read_bytes
+from .dedup import Signer
+from .inputs import Cleaned, InputOutcome, clean_data, input_format_of, read_bytes
+from .learn import file_lines, file_texts
 from .pipeline import Cleaner
 from .report import result_stats
 from .settings import Settings
+from .write import render_text
 
-Mode = Literal["mirror", "aggregate", "in-place", "check"]
+Mode = Literal["mirror", "aggregate", "in-place", "check", "signatures", "lines", "line-texts"]
+# Modes that read and clean but write nothing: their Outcome carries a payload
+# for a corpus pass (dedup signatures, learn's line counts and line texts).
+ANALYSIS_MODES = ("signatures", "lines", "line-texts")
 DEFAULT_INCLUDE = ("*.txt", "*.md", "*.jsonl", "*.jsonl.gz")
 AGGREGATE_NAMES = {"jsonl": "articles.jsonl", "json": "articles.json"}
 _SUFFIX = {"markdown": ".md", "jsonl": ".jsonl", "json": ".json"}
@@ -57,6 +66,8 @@ class BatchOptions:
     front_matter: bool = False
     show_diff: bool = False
     cache_dir: Path | None = None
+    drop: frozenset[tuple[str, int]] = frozenset()  # --dedup: (source, index) of articles to leave out
+    wanted: frozenset[int] = frozenset()  # line-texts: the line hashes to return texts for
 
 
 @dataclass(frozen=True)
@@ -87,6 +98,7 @@ class Outcome:
     bytes_out: int = 0
     fragment: bytes | None = None  # aggregate mode: this input's part of the output
     diff: str | None = None
+    payload: Any = None  # analysis modes: what the corpus pass needs of this file
 
 
 # -- which files ---------------------------------------------------------------
@@ -242,12 +254,15 @@ class Context:
     cleaner: Cleaner
     options: BatchOptions
     cache: Cache | None
+    signer: Signer | None = None
 
     @classmethod
     def build(cls, settings: Settings, options: BatchOptions) -> "Context":
         cleaner = Cleaner(settings)
-        cache = Cache(options.cache_dir, settings_key(cleaner, options)) if options.cache_dir is not None else None
-        return cls(cleaner, options, cache)
+        usable = options.cache_dir is not None and not options.drop and options.mode not in ANALYSIS_MODES
+        cache = Cache(options.cache_dir, settings_key(cleaner, options)) if usable else None  # type: ignore[arg-type]
+        signer = Signer() if options.mode == "signatures" else None
+        return cls(cleaner, options, cache, signer)
 
 
 def output_path(options: BatchOptions, rel: str) -> Path:
@@ -275,6 +290,9 @@ def process_file(ctx: Context, job: Job) -> Outcome:
     try:
         data = read_bytes(job.src)
         outcome.bytes_in = len(data)
+        if options.mode in ANALYSIS_MODES:
+            outcome.payload = _analyse(ctx, job, data, outcome)
+            return outcome
         output, cached = _output_for(ctx, job, data, outcome)
         outcome.bytes_out = len(output)
         if cached:
@@ -304,6 +322,8 @@ def process_file(ctx: Context, job: Job) -> Outcome:
         outcome.status, outcome.message = "error", str(exc)
     except OSError as exc:
         outcome.status, outcome.message = "error", f"{job.src}: {exc.strerror or exc}"
+    except Exception as exc:  # a bug must cost one file, not the whole run
+        outcome.status, outcome.message = "error", f"{job.src}: internal error ({type(exc).__name__}: {exc}); please report it"
     return outcome
 
 
@@ -323,6 +343,8 @@ def _output_for(ctx: Context, job: Job, data: bytes, outcome: Outcome) -> tuple[
     if in_place and input_format_of(job.src, options.input_format) == "jsonl":  # type: ignore[arg-type]
         raise ScrubberError(job.src, "--check and --in-place work on text files, not JSONL")
     result = clean_data(ctx.cleaner, job.src, data, options.input_format, options.text_key)  # type: ignore[arg-type]
+    if options.drop:
+        result = without_articles(result, options.drop)
     outcome.stats = [result_stats(c.result) for c in result.cleaned]
     outcome.skipped_records = result.skipped
     pairs = [(c.result, records(c.result, c.source, c.extra)) for c in result.cleaned]
@@ -333,6 +355,30 @@ def _output_for(ctx: Context, job: Job, data: bytes, outcome: Outcome) -> tuple[
     if ctx.cache is not None:
         ctx.cache.put(hexkey, {"stats": outcome.stats, "skipped_records": outcome.skipped_records}, output)
     return output, False
+
+
+def _analyse(ctx: Context, job: Job, data: bytes, outcome: Outcome) -> Any:
+    options = ctx.options
+    cleaned = clean_data(ctx.cleaner, job.src, data, options.input_format, options.text_key)  # type: ignore[arg-type]
+    outcome.stats = [result_stats(c.result) for c in cleaned.cleaned]
+    outcome.skipped_records = cleaned.skipped
+    if options.mode == "signatures":
+        assert ctx.signer is not None
+        return [ctx.signer.sign(c.source, a) for c in cleaned.cleaned for a in c.result.articles]
+    if options.mode == "lines":
+        return file_lines(job.rel, cleaned)
+    return file_texts(cleaned, options.wanted)
+
+
+def without_articles(outcome: InputOutcome, drop: frozenset[tuple[str, int]]) -> InputOutcome:
+    """The same cleaned input less the articles named in ``drop`` (--dedup)."""
+    kept = []
+    for c in outcome.cleaned:
+        articles = tuple(a for a in c.result.articles if (c.source, a.index) not in drop)
+        if len(articles) != len(c.result.articles):
+            c = Cleaned(replace(c.result, articles=articles, text=render_text(articles)), c.source, c.extra)
+        kept.append(c)
+    return InputOutcome(kept, outcome.skipped)
 
 
 def _fragment(fmt: str, pairs: list[Any]) -> bytes:

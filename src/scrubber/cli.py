@@ -19,12 +19,14 @@ from rich.console import Console
 
 from . import __version__
 from .atomic import write_atomic
-from .batch import AGGREGATE_NAMES, DEFAULT_INCLUDE, BatchOptions
+from .batch import AGGREGATE_NAMES, DEFAULT_INCLUDE, BatchOptions, without_articles
+from .corpus import Corpus, PassLog, dedup_corpus, with_drop
+from .dedup import Signer, find_duplicates
 from .config import FileConfig, find_config, make_settings
 from .errors import ScrubberError
 from .explain import print_explanation, rows
 from .formats import FORMATS, records, render
-from .inputs import Cleaned, clean_input, input_format_of
+from .inputs import Cleaned, InputOutcome, clean_input, input_format_of
 from .runner import WalkOptions, run_batch
 from .pipeline import Cleaner
 from .report import RunReport
@@ -185,6 +187,8 @@ def clean(
         Optional[Path],
         typer.Option("--report", help="Write a JSON summary of the run (files, articles, bytes, drops per rule, warnings, duration) to this file.", show_default=False),
     ] = None,
+    dedup: Annotated[bool, typer.Option("--dedup", help="Keep one article per cluster of duplicates across all inputs (the longest body; ties by path order); the report lists the others. Inputs are never changed.")] = False,
+    dedup_threshold: Annotated[float, typer.Option("--dedup-threshold", min=0.05, max=1.0, help="With --dedup: estimated Jaccard similarity of word 5-shingles for near duplicates.")] = 0.8,
     rules: RulesOpt = None,
     no_default_rules: NoDefaultRulesOpt = False,
     quotes: QuotesOpt = None,
@@ -202,6 +206,8 @@ def clean(
             raise fail("--check, --diff and --in-place work on text files in place: they take no --format or --output")
         if "-" in paths:
             raise fail("standard input cannot be cleaned in place or together with folders")
+        if dedup and (check or diff or in_place):
+            raise fail("--dedup writes new outputs; it does not work with --check, --diff or --in-place (inputs are never changed by dedup)")
         mode = "in-place" if in_place else "check" if (check or diff) else None
         fmt = check_choice("--format", fmt or "text", FORMATS)
         if mode is None:
@@ -226,6 +232,14 @@ def clean(
         workers = jobs or os.cpu_count() or 1
         if not folders:  # a list of files (pre-commit's batches): a pool only pays for many
             workers = max(1, min(workers, len(paths) // 8))
+        if dedup:
+            corpus = Corpus(tuple(Path(p) for p in paths), walk_options.include, walk_options.exclude, follow_symlinks, input_format, text_key)
+            log = PassLog()
+            found = dedup_corpus(cleaner.settings, corpus, dedup_threshold, workers, log)
+            options = with_drop(options, found)
+            report.dedup = found.to_dict()
+            if not quiet:
+                typer.echo(f"scrubber: dedup: {found.summary_line()}", err=True)
         code = run_batch(cleaner.settings, options, [Path(p) for p in paths], walk_options, workers, quiet, report)
         if report_path is not None:
             write_report(report, report_path)
@@ -234,6 +248,11 @@ def clean(
         fmt = "jsonl" if paths and all(input_format_of(p, input_format) == "jsonl" for p in paths) else "text"  # type: ignore[arg-type]
     fmt = check_choice("--format", fmt, FORMATS)
     cleaned = clean_all(cleaner, paths, input_format, text_key, report)
+    if dedup:
+        signer = Signer()
+        found = find_duplicates([signer.sign(c.source, a) for c in cleaned for a in c.result.articles], dedup_threshold)
+        cleaned = without_articles(InputOutcome(cleaned), found.dropped()).cleaned
+        report.dedup = found.to_dict()
     text = render(fmt, ((c.result, records(c.result, c.source, c.extra)) for c in cleaned), front_matter)
     data = text.encode("utf-8", "surrogateescape")
     report.bytes_out = len(data)
@@ -286,6 +305,8 @@ def explain(
 
 
 def main() -> None:
+    from . import cli_corpus  # noqa: F401  (registers learn and dedup)
+
     app()
 
 

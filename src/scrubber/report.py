@@ -30,6 +30,7 @@ class RunReport:
     warnings: list[str] = field(default_factory=list)
     skipped_records: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    dedup: dict[str, Any] | None = None  # clean --dedup: the clusters, and which articles were left out
 
     def add(self, result: CleanResult) -> None:
         self.add_stats(result_stats(result))
@@ -63,6 +64,7 @@ class RunReport:
             "skipped_records": self.skipped_records,
             "errors": self.errors,
             "duration_seconds": round(time.perf_counter() - self.started, 3),
+            **({"dedup": self.dedup} if self.dedup is not None else {}),
         }
 
     def to_json(self) -> str:

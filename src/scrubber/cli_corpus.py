@@ -1,0 +1,108 @@
+"""The corpus commands: ``scrubber learn`` and ``scrubber dedup``."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .atomic import write_atomic
+from .batch import DEFAULT_INCLUDE
+from .cli import ConfigOpt, InputFormatOpt, NoDefaultRulesOpt, QuotesOpt, RulesOpt, TextKeyOpt, app, build_cleaner, check_choice, fail, warn
+from .corpus import Corpus, PassLog, dedup_corpus, learn_corpus
+from .dedup import DedupResult
+from .learn import DEFAULT_MIN_DOCS, DEFAULT_MIN_SHARE, to_rules_yaml
+
+RootsArg = Annotated[list[Path], typer.Argument(help="Folders (or files) of scraped pages.", show_default=False)]
+JobsOpt = Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Worker processes. [default: the number of cores]", show_default=False)]
+IncludeOpt = Annotated[Optional[list[str]], typer.Option("--include", help="Take files matching this glob (repeatable). [default: *.txt *.md *.jsonl *.jsonl.gz]", show_default=False)]
+ExcludeOpt = Annotated[Optional[list[str]], typer.Option("--exclude", help="Skip files and folders matching this glob (repeatable).", show_default=False)]
+DEDUP_THRESHOLD = 0.8
+
+
+def _corpus(roots: list[Path], include: list[str] | None, exclude: list[str] | None, input_format: str, text_key: str) -> Corpus:
+    for root in roots:
+        if not root.exists():
+            raise fail(f"{root}: no such file or folder")
+    input_format = check_choice("--input-format", input_format, ("auto", "text", "jsonl"))
+    return Corpus(tuple(roots), tuple(include or ()) or DEFAULT_INCLUDE, tuple(exclude or ()), False, input_format, text_key)
+
+
+def _report_problems(log: PassLog) -> int:
+    for w in log.warnings:
+        warn(w)
+    for e in log.errors:
+        typer.echo(f"scrubber: error: {e}", err=True)
+    return 1 if log.errors else 0
+
+
+@app.command()
+def learn(
+    roots: RootsArg,
+    output: Annotated[Path, typer.Option("--output", "-o", help="The rules YAML file to write (atomically).")],
+    min_docs: Annotated[int, typer.Option("--min-docs", min=2, help="A line must be in at least this many files.")] = DEFAULT_MIN_DOCS,
+    min_share: Annotated[float, typer.Option("--min-share", min=0.0, max=1.0, help="...and in at least this share of the files of one folder.")] = DEFAULT_MIN_SHARE,
+    jobs: JobsOpt = None,
+    include: IncludeOpt = None,
+    exclude: ExcludeOpt = None,
+    input_format: InputFormatOpt = "auto",
+    text_key: TextKeyOpt = "text",
+    rules: RulesOpt = None,
+    no_default_rules: NoDefaultRulesOpt = False,
+    quotes: QuotesOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Learn a site's boilerplate: lines that recur across its files, written as rules to review and use with clean --rules."""
+    cleaner, _ = build_cleaner(config, rules, no_default_rules, quotes, None)
+    corpus = _corpus(roots, include, exclude, input_format, text_key)
+    log = PassLog()
+    learned, counts = learn_corpus(cleaner.settings, corpus, min_docs, min_share, jobs or os.cpu_count() or 1, log)
+    text = to_rules_yaml(learned, counts.files, len(counts.folder_files), min_docs, min_share)
+    try:
+        write_atomic(output, text.encode("utf-8"))
+    except OSError as exc:
+        raise fail(f"{output}: cannot write: {exc.strerror or exc}") from None
+    code = _report_problems(log)
+    typer.echo(f"scrubber: {counts.files} file(s), {len(counts.docs)} distinct line(s), {len(learned)} rule(s) learned -> {output}", err=True)
+    raise typer.Exit(code)
+
+
+@app.command()
+def dedup(
+    roots: RootsArg,
+    report_path: Annotated[Optional[Path], typer.Option("--report", help="Write the clusters as JSON to this file (default: standard output).", show_default=False)] = None,
+    threshold: Annotated[float, typer.Option("--threshold", min=0.05, max=1.0, help="Estimated Jaccard similarity of word 5-shingles at which two articles are near duplicates.")] = DEDUP_THRESHOLD,
+    jobs: JobsOpt = None,
+    include: IncludeOpt = None,
+    exclude: ExcludeOpt = None,
+    input_format: InputFormatOpt = "auto",
+    text_key: TextKeyOpt = "text",
+    rules: RulesOpt = None,
+    no_default_rules: NoDefaultRulesOpt = False,
+    quotes: QuotesOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Find duplicate and near-duplicate articles across files (exact hash, then MinHash LSH, verified). Changes no file."""
+    cleaner, _ = build_cleaner(config, rules, no_default_rules, quotes, None)
+    corpus = _corpus(roots, include, exclude, input_format, text_key)
+    log = PassLog()
+    result = dedup_corpus(cleaner.settings, corpus, threshold, jobs or os.cpu_count() or 1, log)
+    write_dedup_report(result, report_path)
+    code = _report_problems(log)
+    typer.echo(f"scrubber: {result.summary_line()}", err=True)
+    raise typer.Exit(code)
+
+
+def write_dedup_report(result: DedupResult, path: Path | None) -> None:
+    data = (json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    if path is None:
+        sys.stdout.buffer.write(data)
+        return
+    try:
+        write_atomic(path, data)
+    except OSError as exc:
+        raise fail(f"{path}: cannot write: {exc.strerror or exc}") from None
