@@ -305,7 +305,7 @@ def explain(
 
 
 def main() -> None:
-    from . import cli_corpus  # noqa: F401  (registers learn and dedup)
+    from . import cli_corpus, cli_rules  # noqa: F401  (register learn, dedup, rules, test)
 
     app()
 
