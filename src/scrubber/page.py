@@ -1,0 +1,486 @@
+"""Find the article in a whole scraped page, from its text lines alone (issue 6).
+
+A page saved as text holds the article among menus, share and comment counters,
+teasers of related stories, cookie and newsletter boxes and footers.
+:func:`find_article` decides, for every line, whether it belongs to the article.
+It is pure (lines in, verdict out), linear in the page size, and uses only what
+the text shows:
+
+1. the language: the jusText stop-word list (shipped by the ``justext`` package)
+   of the candidate language whose words are most frequent in the page;
+2. paragraphs: lines split by inline links (BeautifulSoup dumps) are joined
+   into one paragraph when a line runs on into the next (no sentence end, the
+   next starts in lower case or with punctuation, or the line ends in a stop
+   word); bullets of list dumps (``* Politik``) are noted and taken off;
+3. each paragraph is classified jusText-style: *good* (long, stop-word rich),
+   *near-good*, *short* or *bad* (counters, link-like bullets, runs of short
+   lines, text without stop words);
+4. the main content is the contiguous run of paragraphs with the highest score
+   (good paragraphs count for, bad ones against: a maximum-sum subarray);
+5. the run is extended to the headline (the last repeat of a short line shortly
+   before it) and to short real content next to it (dateline, one-sentence
+   paragraph, quote, list items with sentences).
+
+An input that is already a clean article keeps every line: when the page has no
+boilerplate signal (no menu runs, counters or link lists) and its paragraphs are
+mostly good, nothing is dropped.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+# Candidate languages, most common first; the page's language is the one whose
+# stop words cover most of its words.
+LANGUAGES: tuple[str, ...] = (
+    "German",
+    "English",
+    "French",
+    "Spanish",
+    "Polish",
+    "Italian",
+    "Dutch",
+    "Portuguese",
+    "Czech",
+    "Swedish",
+    "Danish",
+    "Norwegian_Bokmal",
+    "Finnish",
+    "Hungarian",
+    "Turkish",
+    "Russian",
+    "Ukrainian",
+    "Greek",
+)
+
+# jusText's defaults (chars and stop-word density).
+LENGTH_LOW = 70
+LENGTH_HIGH = 200
+STOPWORDS_LOW = 0.30
+STOPWORDS_HIGH = 0.32
+
+
+@lru_cache(maxsize=None)
+def load_stoplist(language: str) -> frozenset[str]:
+    """jusText's stop-word list for ``language`` (e.g. "German"), lower-cased.
+
+    Read from the installed ``justext`` package's data files without importing
+    the package (its import needs lxml's HTML cleaner, which we do not use).
+    """
+    spec = importlib.util.find_spec("justext")
+    if spec is None or not spec.submodule_search_locations:
+        raise ValueError("the justext package is not installed")
+    for folder in spec.submodule_search_locations:
+        path = Path(folder) / "stoplists" / f"{language}.txt"
+        if path.is_file():
+            return frozenset(w.strip().lower() for w in path.read_text(encoding="utf-8").splitlines() if w.strip())
+    raise ValueError(f"no jusText stop-word list for {language!r}")
+
+
+@dataclass(frozen=True)
+class PageVerdict:
+    """What :func:`find_article` decided.
+
+    keep[i]: line i belongs to the article (blank lines follow their neighbours).
+    reasons[i]: why, e.g. "page:article", "page:headline", "page:menu-run",
+        "page:before-headline", "page:after-article", "page:counter".
+    headline: index of the line taken as the headline, if any.
+    language: the stop-word list used ("" when none fitted).
+    """
+
+    keep: tuple[bool, ...]
+    reasons: tuple[str, ...]
+    headline: int | None
+    language: str = ""
+
+    @property
+    def kept(self) -> tuple[int, ...]:
+        return tuple(i for i, k in enumerate(self.keep) if k)
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+_LETTER = re.compile(r"[^\W\d_]")
+SAMPLE_CHARS = 40_000
+_BULLET = re.compile(r"^(?:[*+\-•·○◦▪▸►»>]|\d{1,3}[.)])\s+|^[*+•·]$")
+_SENTENCE_END = re.compile(r"""[.!?…:;]["'»«)\]]*$""")
+_RUN_ON_END = re.compile(r"[,(\-–/&]$")
+_RUN_ON_START = re.compile(r"^[,.;:)\]!?%]|^[^\W\d_]")
+
+
+def pick_language(words: Counter[str]) -> tuple[str, frozenset[str]]:
+    """The candidate language whose stop words are most frequent among ``words``."""
+    best, best_n = "", 0
+    keys = set(words)
+    for lang in LANGUAGES:
+        n = sum(map(words.__getitem__, load_stoplist(lang).intersection(keys)))
+        if n > best_n:
+            best, best_n = lang, n
+    total = sum(words.values())
+    if not best or best_n < 0.1 * total:
+        return "", frozenset()
+    return best, load_stoplist(best)
+
+
+@dataclass
+class _Para:
+    first: int  # line indexes first..last (inclusive), all non-blank
+    last: int
+    text: str
+    bullet: bool
+    chars: int
+    words: int
+    stops: int
+    sentence: bool  # ends like a sentence
+    kind: str = ""  # good / near / short / bad
+    reason: str = ""
+
+    @property
+    def density(self) -> float:
+        return self.stops / self.words if self.words else 0.0
+
+
+def _paragraphs(lines: Sequence[str], stop: frozenset[str]) -> list[_Para]:
+    paras: list[_Para] = []
+    cur: list[str] = []
+    first = -1
+    bullet = False
+
+    def flush(last: int) -> None:
+        text = " ".join(cur)
+        words = text.lower().split()
+        stops = sum(map(stop.__contains__, words))
+        nwords = len(words) if _LETTER.search(text) else 0
+        paras.append(_Para(first, last, text, bullet, len(text), nwords, stops, _SENTENCE_END.search(text) is not None))
+
+    for i, line in enumerate(lines):
+        if not line:
+            if cur:
+                flush(i - 1)
+                cur = []
+            continue
+        m = _BULLET.match(line)
+        content = line[m.end() :] if m else line
+        if cur:
+            prev = cur[-1]
+            run_on = not m and (
+                _RUN_ON_END.search(prev) is not None
+                or (_SENTENCE_END.search(prev) is None and _RUN_ON_START.match(content) is not None and not content[:1].isupper())
+                or (prev.rsplit(" ", 1)[-1].lower() in stop and _SENTENCE_END.search(prev) is None and " " in prev)
+            )
+            if run_on:
+                cur.append(content)
+                continue
+            flush(i - 1)
+            cur = []
+        cur.append(content)
+        first = i
+        bullet = m is not None
+    if cur:
+        flush(len(lines) - 1)
+    return paras
+
+
+def _classify(p: _Para, has_stop: bool) -> None:
+    if p.words == 0:
+        p.kind, p.reason = "bad", "page:counter"
+        return
+    if p.bullet and p.chars < LENGTH_LOW and not p.sentence:
+        p.kind, p.reason = "bad", "page:link-list"
+        return
+    if p.chars < LENGTH_LOW:
+        p.kind, p.reason = "short", "page:short"
+        return
+    dens = p.density if has_stop else 0.4
+    if dens >= STOPWORDS_HIGH:
+        p.kind = "good" if p.chars >= LENGTH_HIGH else "near"
+    elif dens >= STOPWORDS_LOW:
+        p.kind = "near"
+    else:
+        p.kind, p.reason = "bad", "page:low-stopwords"
+
+
+def _weight(p: _Para) -> float:
+    """How much a paragraph speaks for (> 0) or against (< 0) the article around it."""
+    if p.kind == "good":
+        return min(p.chars, 1500) / 100.0
+    if p.kind == "near":
+        return min(p.chars, 1500) / (200.0 if p.sentence else 400.0)
+    if p.kind == "short":
+        if p.sentence and p.words >= 3 and p.stops:
+            return 0.2
+        if p.words >= 3 and p.stops:
+            return -0.2
+        return -0.5
+    if p.reason == "page:counter":
+        return -0.5
+    if p.reason == "page:link-list":
+        return -0.8
+    return -1.0 - min(p.chars, 500) / LOW_STOP_DIV
+
+
+def _best_run(weights: Sequence[float], lo: int = 0, hi: int | None = None) -> tuple[int, int, float]:
+    """Maximum-sum contiguous run of weights[lo:hi] (Kadane): (start, end inclusive, sum)."""
+    hi = len(weights) if hi is None else hi
+    best = (lo, lo - 1, 0.0)
+    start, acc = lo, 0.0
+    for i in range(lo, hi):
+        w = weights[i]
+        if acc <= 0:
+            start, acc = i, w
+        else:
+            acc += w
+        if acc > best[2]:
+            best = (start, i, acc)
+    return best
+
+
+def find_article(lines: Sequence[str]) -> PageVerdict:
+    """Decide which of a page's normalized lines are the article.
+
+    The decision is repeated on the kept lines until it keeps all of them (at
+    most MAX_PASSES times), so that the result is a fixed point: the kept lines
+    of a kept set are all kept again.
+    """
+    verdict = _one_pass(lines)
+    index = list(range(len(lines)))
+    keep = list(verdict.keep)
+    reasons = list(verdict.reasons)
+    for _ in range(MAX_PASSES - 1):
+        index = [i for i in index if keep[i]]
+        again = _one_pass([lines[i] for i in index])
+        if all(again.keep):
+            break
+        for j, i in enumerate(index):
+            if not again.keep[j]:
+                keep[i] = False
+                reasons[i] = again.reasons[j]
+    headline = verdict.headline if verdict.headline is not None and keep[verdict.headline] else None
+    return PageVerdict(tuple(keep), tuple(reasons), headline, verdict.language)
+
+
+MAX_PASSES = 4
+# A page where the article would leave out at most this many paragraphs is
+# taken as clean already: everything stays.
+CLEAN_MAX_DROPPED = 2
+
+
+def _one_pass(lines: Sequence[str]) -> PageVerdict:
+    n = len(lines)
+    if n == 0:
+        return PageVerdict((), (), None)
+    words = Counter(" ".join(line for line in lines if len(line) >= LENGTH_LOW)[:SAMPLE_CHARS].lower().split())
+    language, stop = pick_language(words)
+    paras = _paragraphs(lines, stop)
+    if not paras:
+        return PageVerdict(tuple(True for _ in lines), tuple("page:blank" for _ in lines), None, language)
+    for p in paras:
+        _classify(p, bool(stop))
+
+    weights = [_weight(p) for p in paras]
+    s, e, total = _choose_run(weights, paras, n)
+    anchor = _anchor(paras, weights)
+    if anchor is not None and not (anchor < s <= anchor + ANCHOR_REACH):
+        hs, he, htotal = _run_from(weights, anchor + 1)
+        if he >= hs and htotal >= ANCHOR_RATIO * total:
+            s, e, total = hs, he, htotal
+    if e < s:  # nothing article-like: keep all (no basis to drop anything)
+        return PageVerdict(tuple(True for _ in lines), tuple("page:no-article" for _ in lines), None, language)
+    s0 = s
+    s = _extend(weights, s, -1)
+    # nothing before a headline that repeats the page title is article
+    titled = _headline(paras, weights, s0, lines, title_only=True)
+    if titled is not None and titled > s:
+        s = titled
+    e = _extend(weights, e, +1)
+    for _ in range(TAIL):
+        if e + 1 < len(paras) and weights[e + 1] >= TAIL_MIN:
+            e += 1
+        else:
+            break
+    head = titled if titled is not None and titled == s else _headline(paras, weights, s, lines)
+
+    keep = [False] * n
+    reasons = ["page:outside"] * n
+    top = head if head is not None else s
+    for k, p in enumerate(paras):
+        if top <= k <= e:
+            inside = k >= s or weights[k] > -0.3 or k == head
+            why = "page:article" if k >= s else ("page:headline" if k == head else "page:lead")
+            if not inside:
+                why = p.reason or "page:between"
+        else:
+            inside = False
+            why = p.reason or ("page:before-headline" if k < top else "page:after-article")
+        for i in range(p.first, p.last + 1):
+            keep[i] = inside
+            reasons[i] = why
+    dropped = sum(1 for p in paras if not keep[p.first])
+    if dropped <= CLEAN_MAX_DROPPED:
+        return PageVerdict(tuple(True for _ in lines), tuple("page:clean" for _ in lines), None, language)
+    # a blank line stays when the line before or after it does
+    prev_kept = False
+    for i in range(n):
+        if lines[i]:
+            prev_kept = keep[i]
+        elif prev_kept:
+            keep[i], reasons[i] = True, "page:blank"
+    next_kept = False
+    for i in range(n - 1, -1, -1):
+        if lines[i]:
+            next_kept = keep[i]
+        elif next_kept:
+            keep[i], reasons[i] = True, "page:blank"
+    return PageVerdict(tuple(keep), tuple(reasons), paras[head].first if head is not None else None, language)
+
+
+# The headline anchor: a short line that repeats the page title (the first
+# line of a dump that has it) or, without one, a short line that the page
+# repeats, followed by content.  The run after it is taken when it holds at
+# least ANCHOR_RATIO of the best run's weight.
+ANCHOR_RATIO = 0.5
+ANCHOR_REACH = 12
+_TITLE_SPLIT = re.compile(r"\s+[-|–—:·•»/]+\s+")
+
+
+def _anchor(paras: Sequence[_Para], weights: Sequence[float]) -> int | None:
+    keys = [_key(p.text) if 2 <= p.words <= 25 and p.chars <= 250 and not p.bullet else "" for p in paras]
+    title = ""
+    if keys[0]:
+        parts = [_key(t) for t in _TITLE_SPLIT.split(paras[0].text)]
+        title = max(parts, key=len)
+        if len(title) < 12:
+            title = ""
+    cands: list[int] = []
+    if title:
+        cands = [k for k in range(1, len(paras)) if keys[k] and len(keys[k]) >= 12 and (title in keys[k] or keys[k] in title)]
+    if not cands:
+        seen: dict[str, int] = {}
+        for k, key in enumerate(keys):
+            if len(key) >= 12 and key.count(" ") >= 2:
+                if key in seen:
+                    cands.append(k)
+                seen.setdefault(key, k)
+        # the first occurrence of a repeated line counts too
+        cands = sorted(set(cands) | {seen[keys[k]] for k in cands})
+    best, best_mass = None, ANCHOR_MASS
+    for k in cands:
+        mass = sum(w for w in weights[k + 1 : k + 1 + ANCHOR_REACH] if w > 0)
+        if mass >= best_mass:  # ties: the later occurrence
+            best, best_mass = k, mass
+    return best
+
+
+ANCHOR_MASS = 1.0
+
+
+def _run_from(weights: Sequence[float], start: int) -> tuple[int, int, float]:
+    """The run starting at the first positive weight at or after ``start`` with the highest sum."""
+    while start < len(weights) and weights[start] <= 0:
+        start += 1
+    best = (start, start - 1, 0.0)
+    acc = 0.0
+    for i in range(start, len(weights)):
+        acc += weights[i]
+        if acc > best[2]:
+            best = (start, i, acc)
+    return best
+
+
+# Candidate runs: the best run, then the best runs left and right of it, and so
+# on (at most MAX_RUNS, each with a sum of at least RUN_MIN).  Each is scored by
+# its sum times a factor that favours runs early in the page (articles come
+# before comments, related-story teasers and cookie dialogs):
+# 1 - POSITION_PENALTY * (start line / line count).
+MAX_RUNS = 12
+RUN_MIN = 2.0
+POSITION_PENALTY = 0.8
+
+
+def _choose_run(weights: Sequence[float], paras: Sequence[_Para], n: int) -> tuple[int, int, float]:
+    best = _best_run(weights)
+    if best[1] < best[0]:
+        return best
+    runs = [best]
+    todo = [(0, best[0]), (best[1] + 1, len(weights))]
+    while todo and len(runs) < MAX_RUNS:
+        lo, hi = todo.pop()
+        if hi - lo <= 0:
+            continue
+        r = _best_run(weights, lo, hi)
+        if r[1] >= r[0] and r[2] >= RUN_MIN:
+            runs.append(r)
+            todo.append((lo, r[0]))
+            todo.append((r[1] + 1, hi))
+    return max(runs, key=lambda r: r[2] * (1.0 - POSITION_PENALTY * paras[r[0]].first / n))
+
+
+# How much evidence against (sum of negative weights) a gap may hold for the
+# article to go on past it, and how far (in paragraphs) to look.
+# After the article: up to TAIL paragraphs in a row of at least TAIL_MIN
+# weight (sentences, short lines with stop words) are its last lines.
+TAIL = 0
+TAIL_MIN = -0.3
+LOW_STOP_DIV = 1000.0
+# Past the end of the best run, only paragraphs of at least this weight pull
+# the article on.
+FORWARD_MIN = 2.0
+GAP_TOLERANCE = {-1: 10.0, +1: 0.0}
+LOOK = {-1: 60, +1: 0}
+
+
+def _extend(weights: Sequence[float], edge: int, step: int) -> int:
+    """Move ``edge`` outwards over gaps of boilerplate to more content (weight > 0)."""
+    gap = 0.0
+    j = edge + step
+    seen = 0
+    while 0 <= j < len(weights) and seen < LOOK[step]:
+        w = weights[j]
+        if w > (0 if step < 0 else FORWARD_MIN):
+            edge, gap, seen = j, 0.0, 0
+        else:
+            gap += w
+            seen += 1
+            if gap < -GAP_TOLERANCE[step]:
+                break
+        j += step
+    return edge
+
+
+HEAD_LOOK = 8
+
+
+def _headline(paras: Sequence[_Para], weights: Sequence[float], s: int, lines: Sequence[str], title_only: bool = False) -> int | None:
+    """The paragraph taken as the headline: among the few short paragraphs just
+    before the article, the one repeated earlier in the page (the last repeat of
+    the title), else the nearest title-like one."""
+    cands = []
+    for k in range(s - 1, max(-1, s - 1 - HEAD_LOOK), -1):
+        p = paras[k]
+        if p.bullet and p.reason == "page:link-list" and p.words < 2:
+            continue
+        if 2 <= p.words <= 25 and p.chars <= 200 and not p.text.endswith("."):
+            cands.append(k)
+    if not cands:
+        return None
+    earlier = {_key(p.text) for p in paras[: cands[-1]]}
+    first = _key(lines[0]) if lines else ""
+    for k in cands:
+        key = _key(paras[k].text)
+        if (key in earlier and not title_only) or (len(key) > 10 and first.startswith(key)):
+            return k
+    if title_only:
+        return None
+    # the first line of the input, just before the article: an article's own title
+    if cands[-1] == 0:
+        return 0
+    return None
+
+
+def _key(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower()))

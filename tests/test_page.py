@@ -1,0 +1,139 @@
+"""scrubber.page.find_article: the article of a whole page, from its lines alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scrubber.normalize import normalize_text
+from scrubber.page import PageVerdict, find_article, load_stoplist, pick_language
+
+EXPECTED = sorted((Path(__file__).resolve().parent.parent / "fixtures" / "clean" / "expected").glob("*.txt"))
+
+# A made-up German page: menu, cookie notice, headline, article, share counter,
+# related stories, footer.  Every line is invented.
+MENU = ["* Startseite", "* Politik", "* Wirtschaft", "* Sport", "* Kultur", "* Wissen", "* Reisen", "* Kontakt"]
+COOKIE = "Wir verwenden Cookies, um Ihnen das beste Nutzererlebnis zu bieten. Mehr erfahren"
+HEADLINE = "Neue Brücke über den Fluss wird im Frühjahr eröffnet"
+ARTICLE = [
+    "Die neue Brücke über den Fluss soll im kommenden Frühjahr für den Verkehr freigegeben werden, teilte die Stadtverwaltung am Montag mit. Die Bauarbeiten hatten sich wegen des langen Winters um mehrere Monate verzögert.",
+    "Nach Angaben der Stadt werden die Kosten bei rund zwölf Millionen Euro liegen. Das ist etwas mehr, als ursprünglich geplant war, weil die Preise für Stahl und Beton im vergangenen Jahr deutlich gestiegen sind.",
+    "Der Bürgermeister sagte, die Brücke sei für die Entwicklung der beiden Stadtteile von großer Bedeutung. Bisher müssen die Anwohner einen Umweg von mehr als fünf Kilometern in Kauf nehmen, wenn sie auf die andere Seite wollen.",
+    "Für Radfahrer und Fußgänger wird es einen eigenen, breiten Weg auf der Südseite der Brücke geben. Die Eröffnung soll mit einem kleinen Fest für die Bürger gefeiert werden.",
+]
+FOOTER = ["Impressum", "Datenschutz", "AGB", "Kontakt", "© 2024 Beispielverlag"]
+
+
+def made_up_page() -> list[str]:
+    # The first line is the page title, as BeautifulSoup dumps have it.
+    lines: list[str] = [f"{HEADLINE} - Beispielzeitung", "", *MENU, "", COOKIE, "", "Lokales", "", HEADLINE, "", "12. März 2024, 10:15 Uhr", ""]
+    for para in ARTICLE:
+        lines += [para, ""]
+    lines += ["0", "Teilen", "", "Mehr zum Thema", ""]
+    lines += ["* Stadtrat beschließt neuen Haushalt", "* Umleitung an der Hauptstraße", "* Neues Schwimmbad geplant", ""]
+    lines += [*FOOTER]
+    return [normalize_text(line) for line in lines]
+
+
+def kept_text(lines: list[str], verdict: PageVerdict) -> list[str]:
+    return [line for line, keep in zip(lines, verdict.keep) if keep]
+
+
+@pytest.mark.parametrize("path", EXPECTED, ids=[p.name for p in EXPECTED])
+def test_clean_article_keeps_every_line(path: Path) -> None:
+    lines = normalize_text(path.read_text(encoding="utf-8")).split("\n")
+    verdict = find_article(lines)
+    assert len(verdict.keep) == len(lines) == len(verdict.reasons)
+    dropped = [(i, verdict.reasons[i], lines[i]) for i, keep in enumerate(verdict.keep) if not keep]
+    assert dropped == []
+
+
+def test_made_up_page_keeps_the_article_and_drops_the_rest() -> None:
+    lines = made_up_page()
+    verdict = find_article(lines)
+    kept = kept_text(lines, verdict)
+    for para in ARTICLE:
+        assert para in kept
+    for menu in MENU:
+        assert menu not in kept
+    assert COOKIE not in kept
+    for footer in FOOTER:
+        assert footer not in kept
+    assert "* Neues Schwimmbad geplant" not in kept
+    assert verdict.language == "German"
+    # every dropped line says why
+    assert all(r.startswith("page:") for r in verdict.reasons)
+
+
+def test_made_up_page_headline_is_found() -> None:
+    page = made_up_page()
+    verdict = find_article(page)
+    assert verdict.headline is not None
+    assert page[verdict.headline] == HEADLINE
+    assert HEADLINE in kept_text(page, verdict)
+
+
+def test_split_paragraphs_are_joined() -> None:
+    """BeautifulSoup dumps break a paragraph at every link: the pieces stay together."""
+    lines = made_up_page()
+    i = lines.index(ARTICLE[1])
+    lines[i : i + 1] = ["Nach Angaben der", "Stadt", "werden die Kosten bei rund zwölf Millionen Euro liegen, wie", "aus dem Haushaltsplan", "hervorgeht."]
+    verdict = find_article(lines)
+    kept = kept_text(lines, verdict)
+    assert "Stadt" in kept and "aus dem Haushaltsplan" in kept and "hervorgeht." in kept
+
+
+# fixtures long enough to outweigh the made-up page chrome around them
+LONG = [p for p in EXPECTED if len(p.read_text(encoding="utf-8")) >= 600]
+
+
+@pytest.mark.parametrize("path", LONG, ids=[p.name for p in LONG])
+def test_article_inside_a_page_is_kept(path: Path) -> None:
+    article = normalize_text(path.read_text(encoding="utf-8")).strip("\n").split("\n")
+    page = [*MENU, "", COOKIE, ""] + article + ["", "Teilen", "0", ""] + FOOTER
+    kept = kept_text(page, find_article(page))
+    long_lines = [line for line in article if len(line) >= 80]
+    assert long_lines and all(line in kept for line in long_lines)
+    assert "* Politik" not in kept and "Impressum" not in kept
+
+
+def test_kept_lines_are_kept_again() -> None:
+    pages = [made_up_page()] + [normalize_text(p.read_text(encoding="utf-8")).split("\n") for p in EXPECTED]
+    for lines in pages:
+        kept = kept_text(lines, find_article(lines))
+        again = find_article(kept)
+        assert all(again.keep), [kept[i] for i, k in enumerate(again.keep) if not k]
+
+
+def test_empty_and_blank_inputs() -> None:
+    assert find_article([]).keep == ()
+    assert find_article(["", ""]).keep == (True, True)
+    assert find_article(["Hallo"]).keep == (True,)
+
+
+def test_language_is_picked_by_stop_words() -> None:
+    from collections import Counter
+
+    english = Counter("the bridge over the river will be opened in the spring and it is".split())
+    assert pick_language(english)[0] == "English"
+    german = Counter("die brücke über den fluss wird im frühjahr eröffnet und es ist".split())
+    assert pick_language(german)[0] == "German"
+    assert "und" in load_stoplist("German")
+
+
+def test_does_not_assume_english() -> None:
+    """A French page works like a German one: the stop words of its own language."""
+    menu = ["* Accueil", "* Politique", "* Économie", "* Sport", "* Culture", "* Contact"]
+    article = [
+        "Le nouveau pont sur la rivière sera ouvert à la circulation au printemps prochain, a annoncé la mairie lundi. Les travaux ont pris du retard à cause de l'hiver.",
+        "Selon la ville, le coût total sera d'environ douze millions d'euros, un peu plus que prévu, car les prix de l'acier et du béton ont beaucoup augmenté.",
+        "Le maire a déclaré que le pont était très important pour le développement des deux quartiers, dont les habitants doivent aujourd'hui faire un long détour.",
+    ]
+    page = [*menu, ""] + [x for a in article for x in (a, "")] + ["Mentions légales", "Plan du site", "© 2024"]
+    verdict = find_article(page)
+    kept = kept_text(page, verdict)
+    assert verdict.language == "French"
+    assert all(a in kept for a in article)
+    assert not any(m in kept for m in menu)
+    assert "Mentions légales" not in kept
