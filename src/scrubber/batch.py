@@ -41,7 +41,9 @@ from .dedup import Signer
 from .inputs import Cleaned, InputOutcome, clean_data, input_format_of, read_bytes
 from .learn import file_lines, file_texts
 from .pipeline import Cleaner
-from .report import result_stats
+from .normalize import normalize_text
+from .read import decode
+from .report import SafetyValve, result_stats
 from .settings import Settings
 from .write import render_text
 
@@ -67,6 +69,8 @@ class BatchOptions:
     show_diff: bool = False
     cache_dir: Path | None = None
     drop: frozenset[tuple[str, int]] = frozenset()  # --dedup: (source, index) of articles to leave out
+    valve: SafetyValve = SafetyValve()  # when a result is flagged as suspicious
+    strict: bool = False  # flagged results are not used (see process_file)
     wanted: frozenset[int] = frozenset()  # line-texts: the line hashes to return texts for
 
 
@@ -99,6 +103,7 @@ class Outcome:
     fragment: bytes | None = None  # aggregate mode: this input's part of the output
     diff: str | None = None
     payload: Any = None  # analysis modes: what the corpus pass needs of this file
+    flags: list[str] = field(default_factory=list)  # the safety valve's findings
 
 
 # -- which files ---------------------------------------------------------------
@@ -294,9 +299,17 @@ def process_file(ctx: Context, job: Job) -> Outcome:
             outcome.payload = _analyse(ctx, job, data, outcome)
             return outcome
         output, cached = _output_for(ctx, job, data, outcome)
-        outcome.bytes_out = len(output)
         if cached:
             outcome.status = "cached"
+        outcome.flags = [f for stats in outcome.stats for f in options.valve.flags(stats)]
+        if outcome.flags and options.strict:
+            # --strict: a suspicious result is not used.  In place the file stays
+            # as it is; elsewhere its normalized input stands in for it.
+            if options.mode in ("in-place", "check"):
+                outcome.status = "flagged"
+                return outcome
+            output = b"" if options.mode == "aggregate" else normalized_input(ctx, job, data)
+        outcome.bytes_out = len(output)
         if options.mode == "aggregate":
             outcome.fragment = output
         elif options.mode == "mirror":
@@ -325,6 +338,11 @@ def process_file(ctx: Context, job: Job) -> Outcome:
     except Exception as exc:  # a bug must cost one file, not the whole run
         outcome.status, outcome.message = "error", f"{job.src}: internal error ({type(exc).__name__}: {exc}); please report it"
     return outcome
+
+
+def normalized_input(ctx: Context, job: Job, data: bytes) -> bytes:
+    settings = ctx.cleaner.settings
+    return normalize_text(decode(data, job.src).text, settings.quotes, settings.fast).encode("utf-8", "surrogateescape")
 
 
 def _output_for(ctx: Context, job: Job, data: bytes, outcome: Outcome) -> tuple[bytes, bool]:

@@ -11,6 +11,7 @@ import gzip
 import json
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -28,8 +29,9 @@ from .explain import print_explanation, rows
 from .formats import FORMATS, records, render
 from .inputs import Cleaned, InputOutcome, clean_input, input_format_of
 from .runner import WalkOptions, run_batch
+from .model import CleanResult
 from .pipeline import Cleaner
-from .report import RunReport
+from .report import RunReport, SafetyValve, result_stats
 
 EXIT_OK = 0
 EXIT_CHANGED = 1
@@ -187,6 +189,9 @@ def clean(
         Optional[Path],
         typer.Option("--report", help="Write a JSON summary of the run (files, articles, bytes, drops per rule, warnings, duration) to this file.", show_default=False),
     ] = None,
+    min_body: Annotated[int, typer.Option("--min-body", min=0, help="Safety valve: flag an article whose body has fewer words than this.")] = SafetyValve.min_body,
+    max_removed: Annotated[float, typer.Option("--max-removed", min=0.0, max=1.0, help="Safety valve: flag a file that lost more than this share of its words.")] = SafetyValve.max_removed,
+    strict: Annotated[bool, typer.Option("--strict", help="Do not use flagged results: leave the file as it is (in place) or write its normalized input instead; exit 1.")] = False,
     dedup: Annotated[bool, typer.Option("--dedup", help="Keep one article per cluster of duplicates across all inputs (the longest body; ties by path order); the report lists the others. Inputs are never changed.")] = False,
     dedup_threshold: Annotated[float, typer.Option("--dedup-threshold", min=0.05, max=1.0, help="With --dedup: estimated Jaccard similarity of word 5-shingles for near duplicates.")] = 0.8,
     rules: RulesOpt = None,
@@ -200,6 +205,7 @@ def clean(
     cleaner, file_config = build_cleaner(config, rules, no_default_rules, quotes, threshold)
     paths = [p for p in resolve_paths(ctx, paths) if file_config.selects(p)]
     report = RunReport()
+    valve = SafetyValve(min_body=min_body, max_removed=max_removed)
     folders = [p for p in paths if p != "-" and Path(p).is_dir()]
     if check or diff or in_place or folders:
         if (check or diff or in_place) and (fmt is not None and fmt.lower() != "text" or output is not None):
@@ -223,6 +229,8 @@ def clean(
             front_matter=front_matter,
             show_diff=diff,
             cache_dir=None if no_cache else (cache_dir or Path(".scrubber_cache")),
+            valve=valve,
+            strict=strict,
         )
         walk_options = WalkOptions(
             include=tuple(include or ()) or file_config.include or DEFAULT_INCLUDE,
@@ -253,6 +261,7 @@ def clean(
         found = find_duplicates([signer.sign(c.source, a) for c in cleaned for a in c.result.articles], dedup_threshold)
         cleaned = without_articles(InputOutcome(cleaned), found.dropped()).cleaned
         report.dedup = found.to_dict()
+    cleaned = apply_valve(cleaned, valve, strict, report)
     text = render(fmt, ((c.result, records(c.result, c.source, c.extra)) for c in cleaned), front_matter)
     data = text.encode("utf-8", "surrogateescape")
     report.bytes_out = len(data)
@@ -262,6 +271,28 @@ def clean(
     if report.skipped_records:
         warn(f"{len(report.skipped_records)} record(s) skipped")
         raise typer.Exit(EXIT_CHANGED)
+    if strict and report.flagged:
+        raise typer.Exit(EXIT_CHANGED)
+
+
+def apply_valve(cleaned: list[Cleaned], valve: SafetyValve, strict: bool, report: RunReport) -> list[Cleaned]:
+    """Flag suspicious results (stderr, report); with --strict, use the normalized input instead."""
+    out = []
+    for c in cleaned:
+        flags = valve.flags(result_stats(c.result))
+        if flags:
+            report.flagged.append({"source": c.source, "flags": flags})
+            warn(f"{c.source}: flagged: {'; '.join(flags)}" + (" (its normalized input is written instead)" if strict else ""))
+            if strict:
+                c = Cleaned(as_normalized_input(c.result), c.source, c.extra)
+        out.append(c)
+    return out
+
+
+def as_normalized_input(result: CleanResult) -> CleanResult:
+    """The result that --strict writes for a flagged text: its normalized input, no articles."""
+    text = "\n".join(d.text for d in result.decisions)
+    return replace(result, articles=(), text=text + "\n" if text else "")
 
 
 def write_report(report: RunReport, path: Path) -> None:

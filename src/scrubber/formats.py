@@ -20,7 +20,7 @@ from typing import Any, Literal
 import yaml
 
 from .model import Action, CleanResult
-from .write import article_text, render_text
+from .write import article_text
 
 Format = Literal["text", "markdown", "jsonl", "json"]
 FORMATS: tuple[str, ...] = ("text", "markdown", "jsonl", "json")
@@ -79,8 +79,7 @@ def render(fmt: str, results: Iterable[tuple[CleanResult, list[dict[str, Any]]]]
     """Render cleaned inputs (each with its records) in one format, as one stream."""
     results = list(results)
     if fmt == "text":
-        texts = [render_text(r.articles) for r, _ in results]
-        return "\n\n".join(t for t in texts if t)
+        return "\n\n".join(r.text for r, _ in results if r.text)
     recs = [rec for _, rs in results for rec in rs]
     if fmt == "jsonl":
         return "".join(json.dumps(rec, ensure_ascii=False) + "\n" for rec in recs)

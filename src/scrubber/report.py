@@ -31,6 +31,7 @@ class RunReport:
     skipped_records: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     dedup: dict[str, Any] | None = None  # clean --dedup: the clusters, and which articles were left out
+    flagged: list[dict[str, Any]] = field(default_factory=list)  # the safety valve: {"source", "flags"}
 
     def add(self, result: CleanResult) -> None:
         self.add_stats(result_stats(result))
@@ -63,6 +64,7 @@ class RunReport:
             "warnings": self.warnings,
             "skipped_records": self.skipped_records,
             "errors": self.errors,
+            "flagged": self.flagged,
             "duration_seconds": round(time.perf_counter() - self.started, 3),
             **({"dedup": self.dedup} if self.dedup is not None else {}),
         }
@@ -74,18 +76,49 @@ class RunReport:
 def result_stats(result: CleanResult) -> dict[str, Any]:
     """The counts of one cleaned text, as plain JSON data (batch caches them)."""
     dropped: dict[str, int] = {}
-    collapsed = 0
+    collapsed = words_in = words_out = 0
     for d in result.decisions:
+        n = len(d.text.split())
+        words_in += n
         if d.action is Action.DROP:
             dropped[d.reason] = dropped.get(d.reason, 0) + 1
         elif d.action is Action.COLLAPSE:
             collapsed += 1
+        elif d.action is Action.KEEP:
+            words_out += n
     return {
         "articles": len(result.articles),
         "bytes_in": result.bytes_in,
         "lines_in": result.lines_in,
         "lines_out": result.lines_out,
+        "words_in": words_in,
+        "words_out": words_out,
+        "body_words": [sum(len(line.text.split()) for para in a.paragraphs for line in para) for a in result.articles],
         "dropped": dict(sorted(dropped.items())),
         "collapsed": collapsed,
         "warnings": list(result.warnings),
     }
+
+
+@dataclass(frozen=True)
+class SafetyValve:
+    """When a cleaning result looks suspicious (the safety valve of issue 9).
+
+    min_body: an article whose body has fewer words is flagged.
+    max_removed: a text that lost more than this share of its words is flagged.
+    A text that yields no article at all is always flagged.
+    """
+
+    min_body: int = 10
+    max_removed: float = 0.97
+
+    def flags(self, stats: dict[str, Any]) -> list[str]:
+        out = []
+        if stats["articles"] == 0 and stats["words_in"] > 0:
+            out.append("no article")
+        short = [w for w in stats["body_words"] if w < self.min_body]
+        if short:
+            out.append(f"{len(short)} article(s) with a body under {self.min_body} words")
+        if stats["words_in"] and 1 - stats["words_out"] / stats["words_in"] > self.max_removed:
+            out.append(f"lost {1 - stats['words_out'] / stats['words_in']:.0%} of its words (more than {self.max_removed:.0%})")
+        return out

@@ -33,6 +33,7 @@ from .report import RunReport
 from .settings import Settings
 
 EXIT_INTERRUPTED = 130
+FLAGGED_SHOWN = 10  # flagged files named on stderr; the report lists them all
 EXIT_TERMINATED = 143
 
 
@@ -69,7 +70,7 @@ def run_batch(settings: Settings, options: BatchOptions, roots: list[Path], walk
 
     show_progress = not quiet and sys.stderr.isatty() and sys.stdout.isatty()
     started = time.perf_counter()
-    counts = {"files": 0, "changed": 0, "explicit_errors": 0, "errors": 0}
+    counts = {"files": 0, "changed": 0, "explicit_errors": 0, "errors": 0, "flagged_strict": 0}
     previous_term = signal.signal(signal.SIGTERM, _raise_terminated)
     try:
         with ExitStack() as stack:
@@ -82,7 +83,7 @@ def run_batch(settings: Settings, options: BatchOptions, roots: list[Path], walk
             if sink is not None and options.fmt == "json":
                 sink.write(b"[\n")
             for outcome in run_local(settings, options, jobs(), workers):
-                _account(outcome, options, report, counts)
+                _account(outcome, options, report, counts, quiet)
                 if sink is not None and outcome.fragment:
                     if options.fmt == "json" and not first_fragment:
                         sink.write(b",\n")
@@ -103,7 +104,7 @@ def run_batch(settings: Settings, options: BatchOptions, roots: list[Path], walk
         _summary(report, counts, options, time.perf_counter() - started)
     if counts["explicit_errors"]:
         return 2
-    if counts["errors"] or report.skipped_records or counts["changed"]:
+    if counts["errors"] or report.skipped_records or counts["changed"] or (options.strict and report.flagged):
         return 1
     return 0
 
@@ -112,7 +113,7 @@ def _raise_terminated(signum: int, frame: FrameType | None) -> None:
     raise _Terminated()
 
 
-def _account(outcome: Outcome, options: BatchOptions, report: RunReport, counts: dict[str, int]) -> None:
+def _account(outcome: Outcome, options: BatchOptions, report: RunReport, counts: dict[str, int], quiet: bool) -> None:
     counts["files"] += 1
     if outcome.diff:
         sys.stdout.write(outcome.diff)
@@ -127,6 +128,13 @@ def _account(outcome: Outcome, options: BatchOptions, report: RunReport, counts:
         _say(f"error: {outcome.message}")
         report.errors.append(outcome.message or outcome.src)
         counts["explicit_errors" if outcome.explicit else "errors"] += 1
+        return
+    if outcome.flags:
+        report.flagged.append({"source": outcome.src, "flags": outcome.flags})
+        if len(report.flagged) <= FLAGGED_SHOWN and not quiet:
+            _say(f"warning: {outcome.src}: flagged: {'; '.join(outcome.flags)}" + (" (left as it is)" if outcome.status == "flagged" else ""))
+    if outcome.status == "flagged":
+        counts["flagged_strict"] += 1
         return
     report.files += 1
     report.cached += outcome.status == "cached"
@@ -154,6 +162,8 @@ def _summary(report: RunReport, counts: dict[str, int], options: BatchOptions, s
     elif options.mode == "in-place":
         parts.append(f"{counts['changed']} fixed")
     parts.append(f"{counts['errors'] + counts['explicit_errors']} error(s)")
+    if report.flagged:
+        parts.append(f"{len(report.flagged)} flagged")
     parts.append(f"{seconds:.1f} s")
     _say(", ".join(parts))
 
