@@ -44,13 +44,14 @@ from .pipeline import Cleaner
 from .normalize import normalize_text
 from .read import decode
 from .report import SafetyValve, result_stats
+from .review import FileReview, file_review
 from .settings import Settings
 from .write import render_text
 
-Mode = Literal["mirror", "aggregate", "in-place", "check", "signatures", "lines", "line-texts"]
+Mode = Literal["mirror", "aggregate", "in-place", "check", "signatures", "lines", "line-texts", "review"]
 # Modes that read and clean but write nothing: their Outcome carries a payload
 # for a corpus pass (dedup signatures, learn's line counts and line texts).
-ANALYSIS_MODES = ("signatures", "lines", "line-texts")
+ANALYSIS_MODES = ("signatures", "lines", "line-texts", "review")
 DEFAULT_INCLUDE = ("*.txt", "*.md", "*.jsonl", "*.jsonl.gz")
 AGGREGATE_NAMES = {"jsonl": "articles.jsonl", "json": "articles.json"}
 _SUFFIX = {"markdown": ".md", "jsonl": ".jsonl", "json": ".json"}
@@ -71,6 +72,7 @@ class BatchOptions:
     drop: frozenset[tuple[str, int]] = frozenset()  # --dedup: (source, index) of articles to leave out
     valve: SafetyValve = SafetyValve()  # when a result is flagged as suspicious
     strict: bool = False  # flagged results are not used (see process_file)
+    review: bool = False  # attach a FileReview to each outcome (clean --review)
     wanted: frozenset[int] = frozenset()  # line-texts: the line hashes to return texts for
 
 
@@ -104,6 +106,7 @@ class Outcome:
     diff: str | None = None
     payload: Any = None  # analysis modes: what the corpus pass needs of this file
     flags: list[str] = field(default_factory=list)  # the safety valve's findings
+    review: FileReview | None = None  # clean --review: what the review page shows of this file
 
 
 # -- which files ---------------------------------------------------------------
@@ -264,7 +267,7 @@ class Context:
     @classmethod
     def build(cls, settings: Settings, options: BatchOptions) -> "Context":
         cleaner = Cleaner(settings)
-        usable = options.cache_dir is not None and not options.drop and options.mode not in ANALYSIS_MODES
+        usable = options.cache_dir is not None and not options.drop and not options.review and options.mode not in ANALYSIS_MODES
         cache = Cache(options.cache_dir, settings_key(cleaner, options)) if usable else None  # type: ignore[arg-type]
         signer = Signer() if options.mode == "signatures" else None
         return cls(cleaner, options, cache, signer)
@@ -365,6 +368,9 @@ def _output_for(ctx: Context, job: Job, data: bytes, outcome: Outcome) -> tuple[
         result = without_articles(result, options.drop)
     outcome.stats = [result_stats(c.result) for c in result.cleaned]
     outcome.skipped_records = result.skipped
+    if options.review:
+        flags = [f for stats in outcome.stats for f in options.valve.flags(stats)]
+        outcome.review = file_review(job.src, [c.result for c in result.cleaned], flags)
     pairs = [(c.result, records(c.result, c.source, c.extra)) for c in result.cleaned]
     if options.mode == "aggregate":
         output = _fragment(options.fmt, pairs)
@@ -385,6 +391,9 @@ def _analyse(ctx: Context, job: Job, data: bytes, outcome: Outcome) -> Any:
         return [ctx.signer.sign(c.source, a) for c in cleaned.cleaned for a in c.result.articles]
     if options.mode == "lines":
         return file_lines(job.rel, cleaned)
+    if options.mode == "review":
+        flags = [f for stats in outcome.stats for f in options.valve.flags(stats)]
+        return file_review(job.src, [c.result for c in cleaned.cleaned], flags)
     return file_texts(cleaned, options.wanted)
 
 

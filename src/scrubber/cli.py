@@ -32,6 +32,7 @@ from .runner import WalkOptions, run_batch
 from .model import CleanResult
 from .pipeline import Cleaner
 from .report import RunReport, SafetyValve, result_stats
+from .review import ReviewBuilder, file_review
 
 EXIT_OK = 0
 EXIT_CHANGED = 1
@@ -189,6 +190,7 @@ def clean(
         Optional[Path],
         typer.Option("--report", help="Write a JSON summary of the run (files, articles, bytes, drops per rule, warnings, duration) to this file.", show_default=False),
     ] = None,
+    review_path: Annotated[Optional[Path], typer.Option("--review", help="Also write a self-contained HTML review page of what was cut and why.", show_default=False)] = None,
     min_body: Annotated[int, typer.Option("--min-body", min=0, help="Safety valve: flag an article whose body has fewer words than this.")] = SafetyValve.min_body,
     max_removed: Annotated[float, typer.Option("--max-removed", min=0.0, max=1.0, help="Safety valve: flag a file that lost more than this share of its words.")] = SafetyValve.max_removed,
     strict: Annotated[bool, typer.Option("--strict", help="Do not use flagged results: leave the file as it is (in place) or write its normalized input instead; exit 1.")] = False,
@@ -231,6 +233,7 @@ def clean(
             cache_dir=None if no_cache else (cache_dir or Path(".scrubber_cache")),
             valve=valve,
             strict=strict,
+            review=review_path is not None,
         )
         walk_options = WalkOptions(
             include=tuple(include or ()) or file_config.include or DEFAULT_INCLUDE,
@@ -248,9 +251,12 @@ def clean(
             report.dedup = found.to_dict()
             if not quiet:
                 typer.echo(f"scrubber: dedup: {found.summary_line()}", err=True)
-        code = run_batch(cleaner.settings, options, [Path(p) for p in paths], walk_options, workers, quiet, report)
+        builder = ReviewBuilder() if review_path is not None else None
+        code = run_batch(cleaner.settings, options, [Path(p) for p in paths], walk_options, workers, quiet, report, builder)
         if report_path is not None:
             write_report(report, report_path)
+        if builder is not None and review_path is not None:
+            write_review(builder, report, review_path)
         raise typer.Exit(code)
     if fmt is None:
         fmt = "jsonl" if paths and all(input_format_of(p, input_format) == "jsonl" for p in paths) else "text"  # type: ignore[arg-type]
@@ -261,6 +267,11 @@ def clean(
         found = find_duplicates([signer.sign(c.source, a) for c in cleaned for a in c.result.articles], dedup_threshold)
         cleaned = without_articles(InputOutcome(cleaned), found.dropped()).cleaned
         report.dedup = found.to_dict()
+    if review_path is not None:
+        builder = ReviewBuilder()
+        for c in cleaned:
+            builder.add(file_review(c.source, [c.result], valve.flags(result_stats(c.result))))
+        write_review(builder, report, review_path)
     cleaned = apply_valve(cleaned, valve, strict, report)
     text = render(fmt, ((c.result, records(c.result, c.source, c.extra)) for c in cleaned), front_matter)
     data = text.encode("utf-8", "surrogateescape")
@@ -293,6 +304,13 @@ def as_normalized_input(result: CleanResult) -> CleanResult:
     """The result that --strict writes for a flagged text: its normalized input, no articles."""
     text = "\n".join(d.text for d in result.decisions)
     return replace(result, articles=(), text=text + "\n" if text else "")
+
+
+def write_review(builder: ReviewBuilder, report: RunReport, path: Path) -> None:
+    try:
+        write_atomic(path, builder.render(report).encode("utf-8", "surrogateescape"))
+    except OSError as exc:
+        raise fail(f"{path}: cannot write the review page: {exc.strerror or exc}") from None
 
 
 def write_report(report: RunReport, path: Path) -> None:
@@ -336,7 +354,7 @@ def explain(
 
 
 def main() -> None:
-    from . import cli_corpus, cli_rules  # noqa: F401  (register learn, dedup, rules, test)
+    from . import cli_corpus, cli_review, cli_rules  # noqa: F401  (register learn, dedup, review, rules, test)
 
     app()
 

@@ -30,6 +30,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskProgressC
 from .atomic import atomic_writer
 from .batch import AGGREGATE_NAMES, DEFAULT_INCLUDE, BatchOptions, Job, Outcome, check_outdir, run_local, walk
 from .report import RunReport
+from .review import ReviewBuilder
 from .settings import Settings
 
 EXIT_INTERRUPTED = 130
@@ -52,7 +53,9 @@ def _say(message: str) -> None:
     typer.echo(f"scrubber: {message}", err=True)
 
 
-def run_batch(settings: Settings, options: BatchOptions, roots: list[Path], walk_options: WalkOptions, workers: int, quiet: bool, report: RunReport) -> int:
+def run_batch(
+    settings: Settings, options: BatchOptions, roots: list[Path], walk_options: WalkOptions, workers: int, quiet: bool, report: RunReport, review: ReviewBuilder | None = None
+) -> int:
     if options.outdir is not None:
         problem = check_outdir(roots, options.outdir)
         if problem is None and options.outdir.exists() and not options.outdir.is_dir():
@@ -84,6 +87,8 @@ def run_batch(settings: Settings, options: BatchOptions, roots: list[Path], walk
                 sink.write(b"[\n")
             for outcome in run_local(settings, options, jobs(), workers):
                 _account(outcome, options, report, counts, quiet)
+                if review is not None and outcome.review is not None:
+                    review.add(outcome.review)
                 if sink is not None and outcome.fragment:
                     if options.fmt == "json" and not first_fragment:
                         sink.write(b",\n")
