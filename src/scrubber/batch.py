@@ -328,6 +328,8 @@ def process_file(ctx: Context, job: Job) -> Outcome:
             if options.show_diff:
                 outcome.diff = unified_diff(job.src, data, output)
         else:  # in-place
+            if not os.stat(job.src).st_mode & 0o222:
+                raise ScrubberError(job.src, "is read-only; not changed")
             if options.show_diff:
                 outcome.diff = unified_diff(job.src, data, output)
             write_atomic(Path(job.src), output)

@@ -108,12 +108,16 @@ def load_config(path: Path) -> FileConfig:
             table = tomllib.loads(text).get("tool", {}).get("scrubber", {})
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(str(path), f"not valid TOML: {' '.join(str(exc).split())}") from None
+        except RecursionError:
+            raise ConfigError(str(path), "nested too deeply to be a configuration file") from None
     else:
         try:
             table = yaml.safe_load(text)
         except yaml.YAMLError as exc:
             line, problem = yaml_error(exc)
             raise ConfigError(f"{path}:{line}" if line else str(path), f"not valid YAML: {problem}") from None
+        except RecursionError:
+            raise ConfigError(str(path), "nested too deeply to be a configuration file") from None
         table = {} if table is None else table
     if not isinstance(table, dict):
         raise ConfigError(str(path), "the configuration must be a table of keys")
