@@ -5,8 +5,9 @@
    (vectorized with numpy over crc32 word hashes).
 2. Exact duplicates share the hash of the folded text: they collapse first.
 3. One representative per exact group gets a datasketch MinHash signature
-   (of the 32-bit shingle hashes) and goes into datasketch's MinHashLSH
-   with the threshold; candidate pairs are those that share a band.
+   (of the 32-bit shingle hashes) and goes into datasketch's MinHashLSH at
+   the threshold less ``LSH_MARGIN`` (banding misses some pairs just above
+   its threshold); candidate pairs are those that share a band.
 4. A candidate pair counts only if the exact Jaccard similarity of its
    shingle sets reaches the threshold.  Pairs join into clusters.
 5. Each cluster keeps the article with the longest body; ties go to the
@@ -33,6 +34,7 @@ SHINGLE = 5
 NUM_PERM = 128
 SEED = 1
 SCHEME = "affine32"
+LSH_MARGIN = 0.15
 _MAX32 = np.uint64((1 << 32) - 1)
 _P = np.uint64(1099511628211)  # FNV prime: mixes word hashes into shingle hashes
 
@@ -185,7 +187,9 @@ def find_duplicates(sigs: Iterable[ArticleSig], threshold: float = 0.8) -> Dedup
         else:
             reps.append(i)
 
-    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+    # Candidates come from a lower LSH threshold than the one verified: banding
+    # misses some pairs just above its threshold, and verification is exact.
+    lsh = MinHashLSH(threshold=max(0.05, threshold - LSH_MARGIN), num_perm=NUM_PERM)
     signer = Signer()
     minhashes = {}
     for i in reps:
