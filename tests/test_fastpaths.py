@@ -57,3 +57,101 @@ def test_maybe_bad_equals_its_definition(text: str) -> None:
 def test_signature_is_the_fold_without_spaces(text: str) -> None:
     assert signature(text) == reference_fold(text).replace(" ", "")
 
+
+
+from ftfy.badness import MOJIBAKE_CATEGORIES, is_bad  # noqa: E402
+
+from scrubber.normalize import is_bad_near_triggers  # noqa: E402
+from scrubber.similarity import ELLIPSES, key  # noqa: E402
+
+_MOJIBAKE_ALPHABET = sorted(set("".join(MOJIBAKE_CATEGORIES.values())) | set("ab .\n\u00c2\u00c3\u0152\u0153\u00e9\u00fc\u00e1\u00f1"))
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_MOJIBAKE_ALPHABET), max_size=30), st.text(alphabet=st.sampled_from("ab .,"), max_size=40))
+def test_is_bad_near_triggers_equals_is_bad(text: str, padding: str) -> None:
+    for line in (text, padding + text, text + padding, padding + text + padding):
+        assert is_bad_near_triggers(line) == is_bad(line)
+
+
+def test_is_bad_near_triggers_examples() -> None:
+    for line in ["it\u00e2\u20ac\u2122s fine", "Ib\u00e1\u00f1ez said", "caf\u00c3\u00a9", "\u00c3 la", "x \u00c3 la", "plain"]:
+        assert is_bad_near_triggers(line) == is_bad(line)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(string.printable + "\u00e9\u2026\u0130_"), max_size=40))
+def test_key_folds_like_the_stripped_text(text: str) -> None:
+    """key() folds the whole line: fold drops a trailing ellipsis anyway."""
+    k = key(text)
+    assert k.truncated == text.endswith(ELLIPSES)
+    assert k.folded == reference_fold(text.rstrip(".\u2026 ") if k.truncated else text)
+
+
+from scrubber.normalize import _c1_or_surrogate  # noqa: E402
+from scrubber.rules import _alternation, load_ruleset  # noqa: E402
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from("a \u00e9\u0085\u009f\u00a0\ud800\udfff\u2019"), max_size=10))
+def test_c1_or_surrogate_equals_the_regex(text: str) -> None:
+    expected = re.search("[\x80-\x9f\ud800-\udfff]", text) is not None
+    assert _c1_or_surrogate(text.encode("utf-8", "surrogatepass")) == expected
+
+
+_DEFAULT_PATTERNS = [(p, r.case_sensitive) for r in load_ruleset().rules for p in r.regex]
+_COMBINED = _alternation(_DEFAULT_PATTERNS)
+_SINGLE = [re.compile(p, 0 if cs else re.IGNORECASE) for p, cs in _DEFAULT_PATTERNS]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.lists(st.sampled_from(["share", "Share", ":", " ", "12", ".", ",", "k", "photo", "Read more", "\u00bb", "we use cookies", "newsletter", "sign up for our", "x", "\u00e0 lire aussi"]), max_size=6).map("".join)
+)
+def test_combined_regex_fullmatches_when_one_pattern_does(text: str) -> None:
+    assert _COMBINED is not None
+    assert (_COMBINED.fullmatch(text) is not None) == any(p.fullmatch(text) for p in _SINGLE)
+
+
+def test_patterns_that_cannot_be_combined_are_tried_alone() -> None:
+    assert _alternation([(r"(a)\1", False), ("b", False)]) is None
+    assert _alternation([("(?i)a", True)]) is None
+    assert _alternation([("(?P<x>a)", False), ("(?P<x>b)", False)]) is None  # duplicate group name
+    assert _alternation([]) is None
+    combined = _alternation([("ab", True), ("cd", False)])
+    assert combined is not None and combined.fullmatch("CD") and not combined.fullmatch("AB")
+
+
+_CODE_POINTS = [chr(c) for c in (*range(0x80, 0x3000), *range(0x3000, 0x110000, 97))]
+
+
+def test_fold_and_signature_equal_the_regex_for_every_character() -> None:
+    """The byte-level folds treat each non-ASCII character as the regex does
+    (casefold may give several characters, some of them not word characters)."""
+    for ch in _CODE_POINTS:
+        for text in (ch, "A" + ch + "b", "x " + ch + ch + "_Z", ch + "." + ch):
+            expected = reference_fold(text)
+            assert fold(text) == expected, repr(text)
+            assert signature(text) == expected.replace(" ", ""), repr(text)
+
+
+from scrubber.normalize import MAX_PASSES, _one_pass, normalize_text  # noqa: E402
+
+
+def reference_normalize(text: str, quotes: str, fast: bool) -> str:
+    """normalize_text's plain definition: whole-text passes until nothing changes."""
+    for _ in range(MAX_PASSES):
+        new = _one_pass(text, quotes, fast)  # type: ignore[arg-type]
+        if new == text or not maybe_bad(new):
+            return new
+        text = new
+    return text
+
+
+_NORMALIZE_ALPHABET = sorted(set(_MOJIBAKE_ALPHABET) | set("\u2019\u201c\u00a0\t\x01\u00ad \n\u00e1\u00f1\u0301"))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(_NORMALIZE_ALPHABET), max_size=12), max_size=5).map("\n".join), st.sampled_from(["straight", "keep"]), st.booleans())
+def test_normalize_text_equals_whole_text_passes(text: str, quotes: str, fast: bool) -> None:
+    assert normalize_text(text, quotes, fast) == reference_normalize(text, quotes, fast)  # type: ignore[arg-type]

@@ -1,42 +1,42 @@
 """Stage 4, classify: find the marker lines, and describe the shape of the rest.
 
 Marker rules decide first (``rules.RuleSet``); what is left is content, which
-the segment stage sorts into titles, captions and body.  The result is a flat
-list of :class:`Content` lines, each knowing its block and the blank lines
-before it, plus the marker drops with their rule.
+the segment stage sorts into titles, captions and body.  The result is the
+content lines as parallel lists (:class:`Content`: the i-th content line is
+``texts[i]``, input line ``nos[i]`` ...), each knowing its block and the
+blank lines before it, plus the marker drops with their rule.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from .model import Block, Line
 from .rules import Rule, RuleSet
+from .tokenize import Span
 
 # A title-shaped line: few words and no sentence-ending punctuation.
 TITLE_SHAPE_MAX_WORDS = 20
 _NOT_TITLE_ENDINGS = (".", ",", ";", ":")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Content:
-    """A line that no marker rule dropped."""
+    """The lines that no marker rule dropped, in order, as parallel lists."""
 
-    line: Line
-    block: int  # index of its block
-    block_start: bool  # first content line of its block
-    gap: int  # blank lines before its block (only meaningful at block_start)
-    words: int
+    texts: list[str] = field(default_factory=list)
+    nos: list[int] = field(default_factory=list)  # input line numbers (1-based)
+    blocks: list[int] = field(default_factory=list)  # index of the line's block
+    # Blank lines before the line's block when the line is the first content
+    # line of its block; -1 for the other lines.  So ``gaps[i] >= 0`` means
+    # "starts a block" and ``gaps[i] >= 2`` "starts a block after 2+ blank lines".
+    gaps: list[int] = field(default_factory=list)
+    words: list[int] = field(default_factory=list)  # text.count(" ") + 1
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Classified:
-    content: tuple[Content, ...]
+    content: Content
     markers: dict[int, Rule]  # line number -> the rule that dropped it
-
-
-def words(text: str) -> int:
-    return text.count(" ") + 1 if text else 0
 
 
 def ends_like_sentence(text: str) -> bool:
@@ -44,45 +44,66 @@ def ends_like_sentence(text: str) -> bool:
     return text.endswith(_NOT_TITLE_ENDINGS) and not text.endswith(("...", "\u2026"))
 
 
-def title_shaped(c: Content) -> bool:
-    """Could this line stand alone as a headline (without being repeated)?"""
-    return 1 <= c.words <= TITLE_SHAPE_MAX_WORDS and not ends_like_sentence(c.line.text)
+def title_shaped(content: Content, i: int) -> bool:
+    """Could content line ``i`` stand alone as a headline (without being repeated)?"""
+    return 1 <= content.words[i] <= TITLE_SHAPE_MAX_WORDS and not ends_like_sentence(content.texts[i])
 
 
-def classify(blocks: tuple[Block, ...], rules: RuleSet) -> Classified:
+def classify(lines: list[str], blocks: list[Span], rules: RuleSet) -> Classified:
     markers: dict[int, Rule] = {}
-    content: list[Content] = []
+    content = Content()
+    texts, nos, block_ids, gaps, counts = content.texts, content.nos, content.blocks, content.gaps, content.words
+    match_line, match_block = rules.match_line, rules.match_block
     # ``previous``: the rule that dropped the previous non-blank line, with at
     # most one blank line between (lone counters go only after a marker).
     previous: Rule | None = None
     # keep_first rules (learned recurring content) spare their first match.
     spared: set[str] = set()
-    for bi, block in enumerate(blocks):
-        kept: list[Line] = []
-        if block.gap > 1:
+    line_chars, line_words = rules.line_max_chars, rules.line_max_words
+    block_chars, block_words = rules.block_max_chars, rules.block_max_words
+    for bi, (start, end, gap) in enumerate(blocks):
+        kept: list[tuple[int, int]] = []  # (index into lines, words)
+        if gap > 1:
             previous = None
-        for line in block.lines:
-            rule = rules.match_line(line.text, previous)
+        for i in range(start, end):
+            text = lines[i]
+            n = text.count(" ") + 1
+            if previous is None and n > line_words and len(text) > line_chars:
+                kept.append((i, n))  # no line rule can match: the common case, a paragraph
+                continue
+            rule = match_line(text, previous, n)
             if rule is not None and rule.keep_first and rule.id not in spared:
                 spared.add(rule.id)
                 rule = None
             previous = rule
             if rule is not None:
-                markers[line.no] = rule
+                markers[i + 1] = rule
             else:
-                kept.append(line)
-        if kept:
-            # Block rules see the block as it is once the line rules are done,
-            # so cleaning the output again finds nothing new.
-            rule = rules.match_block(" ".join(line.text for line in kept))
-            if rule is not None and rule.keep_first and rule.id not in spared:
-                spared.add(rule.id)
-                rule = None
-            if rule is not None:
-                for line in kept:
-                    markers[line.no] = rule
-                previous = rule
-                continue
-        for i, line in enumerate(kept):
-            content.append(Content(line, bi, i == 0, block.gap, words(line.text)))
-    return Classified(tuple(content), markers)
+                kept.append((i, n))
+        if not kept:
+            continue
+        # Block rules see the block as it is once the line rules are done,
+        # so cleaning the output again finds nothing new.
+        if len(kept) == 1:
+            i, n = kept[0]
+            text = lines[i]
+            rule = None if n > block_words and len(text) > block_chars else match_block(text, n)
+        else:
+            rule = match_block(" ".join([lines[i] for i, _ in kept]))
+        if rule is not None and rule.keep_first and rule.id not in spared:
+            spared.add(rule.id)
+            rule = None
+        if rule is not None:
+            for i, _ in kept:
+                markers[i + 1] = rule
+            previous = rule
+            continue
+        g = gap
+        for i, n in kept:
+            texts.append(lines[i])
+            nos.append(i + 1)
+            block_ids.append(bi)
+            gaps.append(g)
+            counts.append(n)
+            g = -1
+    return Classified(content, markers)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from .classify import Content
 from .model import Action, Article, Line, Role
-from .segment import Segment, _Keys
+from .segment import Keys, Segment
 from .settings import Settings
 from .similarity import signature, similarity
 
@@ -35,27 +35,32 @@ _TITLE, _CAPTION, _BODY = Role.TITLE, Role.CAPTION, Role.BODY
 _KEEP, _COLLAPSE = Action.KEEP, Action.COLLAPSE
 
 
-@dataclass
+@dataclass(slots=True)
 class _Group:
     role: Role
     members: list[int]  # content indices, in order
     rep: int  # the member kept: the first that is not a truncated copy, else the first
 
-    def add(self, i: int, keys: _Keys) -> None:
+    def add(self, i: int, keys: Keys) -> None:
         self.members.append(i)
         if keys[self.rep].truncated and not keys[i].truncated:
             self.rep = i
 
 
-def collapse(content: tuple[Content, ...], seg: Segment, index: int, keys: _Keys, settings: Settings, rows: list[Row | str | None]) -> Article:
+def collapse(content: Content, seg: Segment, index: int, keys: Keys, settings: Settings, rows: list[Row | str | None]) -> Article:
     """Collapse one segment into an article; ``rows[line no]`` gets each line's decision (a :data:`Row`)."""
     threshold = settings.threshold
+    texts, nos, blocks, gaps = content.texts, content.nos, content.blocks, content.gaps
     groups: list[_Group] = []
 
     def join(i: int, role: Role) -> None:
         k = keys[i]
+        f = k.folded
         for g in groups:
-            if similarity(k, keys[g.members[0]], threshold) is not None or similarity(k, keys[g.rep], threshold) is not None:
+            first, rep = keys[g.members[0]], keys[g.rep]
+            # Equal non-empty folds are the same line (score 100) with no
+            # comparison; a group whose first member is its kept one needs one.
+            if (f and (f == first.folded or f == rep.folded)) or similarity(k, first, threshold) is not None or (rep is not first and similarity(k, rep, threshold) is not None):
                 g.add(i, keys)
                 return
         groups.append(_Group(role, [i], i))
@@ -65,54 +70,55 @@ def collapse(content: tuple[Content, ...], seg: Segment, index: int, keys: _Keys
     for i in range(seg.title + 1 if seg.title is not None else seg.start, seg.head_end):
         join(i, _CAPTION)
 
-    body = range(max(seg.head_end, seg.start), seg.end)
-    head_len = max((len(content[m].line.text) for g in groups for m in g.members), default=0)
+    head_len = max((len(texts[m]) for g in groups for m in g.members), default=0)
     limit = head_len * _LENGTH_SLACK + 8
+    if any(keys[g.rep].truncated for g in groups):
+        limit = float("inf")  # the full line a truncated headline or caption copies is longer
     paragraphs: list[list[int]] = []
     last_block = -1
-    for i in body:
-        c = content[i]
-        if groups and len(c.line.text) <= limit:
+    for i in range(max(seg.head_end, seg.start), seg.end):
+        if groups and len(texts[i]) <= limit:
             k = keys[i]
+            f = k.folded
             joined = False
             for g in groups:
-                if similarity(k, keys[g.rep], threshold) is not None:
+                rep = keys[g.rep]
+                if (f and f == rep.folded) or similarity(k, rep, threshold) is not None:
                     g.add(i, keys)
                     joined = True
                     break
             if joined:
                 continue
-        if c.block_start or c.block != last_block:
+        if gaps[i] >= 0 or blocks[i] != last_block:
             paragraphs.append([i])
-            last_block = c.block
+            last_block = blocks[i]
         else:
             paragraphs[-1].append(i)
 
     for g in groups:
         r = g.rep
-        line = content[r].line
+        no = nos[r]
         reason = (seg.title_reason or "title") if g.role is _TITLE else "head"
-        rows[line.no] = (line.no, line.text, g.role, _KEEP, reason, None, None, index, False)
+        rows[no] = (no, texts[r], g.role, _KEEP, reason, None, None, index, False)
         for m in g.members:
             if m == r:
                 continue
-            ml = content[m].line
-            score = similarity(keys[m], keys[r], threshold)
-            why = "truncated-copy" if keys[m].truncated and len(keys[m].folded) < len(keys[r].folded) else "near-duplicate" if score != 100.0 else "repeat"
-            rows[ml.no] = (ml.no, ml.text, g.role, _COLLAPSE, why, line.no, score, index, False)
+            km, kr = keys[m], keys[r]
+            score = 100.0 if km.folded and km.folded == kr.folded else similarity(km, kr, threshold)
+            why = "truncated-copy" if km.truncated and len(km.folded) < len(kr.folded) else "near-duplicate" if score != 100.0 else "repeat"
+            rows[nos[m]] = (nos[m], texts[m], g.role, _COLLAPSE, why, no, score, index, False)
 
     # A paragraph repeats an earlier one when their folded texts are equal.
     # Paragraphs are first told apart by signature (equal folded texts have
     # equal signatures, and a signature is much cheaper than a fold): folded
     # texts are built only for paragraphs whose signature came before.
     def folded(para: list[int]) -> str:
-        return " ".join(keys[i].folded for i in para)
+        return " ".join([keys[i].folded for i in para])
 
     kept_paragraphs: list[tuple[Line, ...]] = []
     by_signature: dict[str, list[tuple[int, list[int]]]] = {}  # kept paragraphs: (first line no, paragraph)
     for para in paragraphs:
-        lines = tuple(content[i].line for i in para)
-        sig = "".join(signature(line.text) for line in lines) if len(lines) > 1 else signature(lines[0].text)
+        sig = "".join([signature(texts[i]) for i in para]) if len(para) > 1 else signature(texts[para[0]])
         same = by_signature.get(sig)
         first = None
         if same is not None:
@@ -120,15 +126,15 @@ def collapse(content: tuple[Content, ...], seg: Segment, index: int, keys: _Keys
             if len(text) >= MIN_REPEATED_PARAGRAPH_CHARS:
                 first = next((no for no, other in same if folded(other) == text), None)
         if first is not None:
-            for line in lines:
-                rows[line.no] = (line.no, line.text, _BODY, _COLLAPSE, "repeated-paragraph", first, 100.0, index, False)
+            for i in para:
+                rows[nos[i]] = (nos[i], texts[i], _BODY, _COLLAPSE, "repeated-paragraph", first, 100.0, index, False)
             continue
-        by_signature.setdefault(sig, []).append((lines[0].no, para))
-        for line in lines:
-            rows[line.no] = (line.no, line.text, _BODY, _KEEP, "body", None, None, index, False)
-        kept_paragraphs.append(lines)
+        by_signature.setdefault(sig, []).append((nos[para[0]], para))
+        for i in para:
+            rows[nos[i]] = (nos[i], texts[i], _BODY, _KEEP, "body", None, None, index, False)
+        kept_paragraphs.append(tuple([Line(nos[i], texts[i]) for i in para]))
 
     title_group = next((g for g in groups if g.role is _TITLE), None)
-    title = content[title_group.rep].line if title_group is not None else None
-    captions = tuple(content[g.rep].line for g in groups if g.role is _CAPTION)
+    title = Line(nos[title_group.rep], texts[title_group.rep]) if title_group is not None else None
+    captions = tuple([Line(nos[g.rep], texts[g.rep]) for g in groups if g.role is _CAPTION])
     return Article(index, title, captions, tuple(kept_paragraphs))

@@ -22,7 +22,7 @@ import unicodedata
 from collections.abc import Iterable
 
 import ftfy
-from ftfy.badness import is_bad
+from ftfy.badness import BADNESS_RE
 
 from .settings import QuoteStyle
 
@@ -47,8 +47,8 @@ FTFY_CONFIG = ftfy.TextFixerConfig(
 )
 
 # Besides mojibake (found by is_bad), ftfy's remaining steps act only on C1
-# controls and surrogates: text without any of the three is left alone by it.
-_FTFY_ALSO = re.compile("[\x80-\x9f\ud800-\udfff]")
+# controls and surrogates (see _c1_or_surrogate): text without any of the
+# three is left alone by it.
 # ftfy's is_bad is a large regex (a few MB/s).  Every one of its alternatives
 # needs two adjacent non-ASCII characters, a C1 control, "Â " / "Ã ", or "œ"
 # before a non-letter (see ftfy.badness.BADNESS_RE; a test checks the claim on
@@ -79,6 +79,11 @@ def maybe_bad(text: str) -> bool:
         return True
     if b"cL" in data.translate(_BYTE_CLASSES):
         return True
+    return _c1_or_surrogate(data)
+
+
+def _c1_or_surrogate(data: bytes) -> bool:
+    """Does this UTF-8 (surrogatepass) text hold a C1 control or a surrogate?"""
     if b"\xc2" in data and _C1_BYTES.search(data) is not None:
         return True
     return b"\xed" in data and _SURROGATE_BYTES.search(data) is not None
@@ -124,10 +129,39 @@ def normalize_text(text: str, quotes: QuoteStyle = "straight", fast: bool = True
 
     The result is a fixed point: normalizing it again changes nothing.
     """
-    for _ in range(MAX_PASSES):
+    new = _one_pass(text, quotes, fast)
+    # Without anything for ftfy to do, the other steps are idempotent,
+    # so ``new`` is already a fixed point.
+    if new == text or not maybe_bad(new):
+        return new
+    # Every step works within a line, so a line that a pass leaves alone is
+    # a fixed point, and so is one where ftfy has nothing to do: the next
+    # passes need only the changed lines that may be bad.
+    before, lines = text.split("\n"), new.split("\n")
+    if len(before) != len(lines):
+        return _whole_passes(new, quotes, fast)
+    changed = [i for i, line in enumerate(lines) if line != before[i]]
+    for _ in range(MAX_PASSES - 1):
+        again = []
+        for i in changed:
+            line = lines[i]
+            if maybe_bad(line):
+                fixed = _one_pass(line, quotes, fast)
+                if "\n" in fixed:
+                    return _whole_passes(new, quotes, fast)
+                if fixed != line:
+                    lines[i] = fixed
+                    again.append(i)
+        if not again:
+            break
+        changed = again
+    return "\n".join(lines)
+
+
+def _whole_passes(text: str, quotes: QuoteStyle, fast: bool) -> str:
+    """The passes after the first, over the whole text (``text`` has had one)."""
+    for _ in range(MAX_PASSES - 1):
         new = _one_pass(text, quotes, fast)
-        # Without anything for ftfy to do, the other steps are idempotent,
-        # so ``new`` is already a fixed point.
         if new == text or not maybe_bad(new):
             return new
         text = new
@@ -165,9 +199,29 @@ def _translate(text: str, quotes: QuoteStyle) -> str:
     return text
 
 
+# is_bad searches its regex at every character of a line, which is slow on
+# long paragraphs that merely hold a name like "Ibáñez".  A match of BADNESS_RE
+# is a short local pattern (at most 7 characters, no lookaround) and, by the
+# claim maybe_bad rests on, holds a trigger: two adjacent non-ASCII characters,
+# a C1 control or surrogate, "Â " / "Ã ", or "œ" before a non-letter.  So the
+# regex needs searching only near the triggers (``pos`` keeps "^" from matching
+# inside the text).  A test compares this with is_bad.
+_TRIGGERS = re.compile("[\x80-\U0010ffff]{2,}|[\x80-\x9f\ud800-\udfff]|[\u00c2\u00c3] |[\u0152\u0153][^A-Za-z]")
+_TRIGGER_REACH = 16  # characters searched on each side of a trigger
+
+
+def is_bad_near_triggers(text: str) -> bool:
+    """``ftfy.badness.is_bad(text)``, searched only around the triggers."""
+    search = BADNESS_RE.search
+    for m in _TRIGGERS.finditer(text):
+        if search(text, max(0, m.start() - _TRIGGER_REACH), m.end() + _TRIGGER_REACH) is not None:
+            return True
+    return False
+
+
 def _needs_ftfy(text: str) -> bool:
     """Would ftfy (with FTFY_CONFIG) change this line?  False means surely not."""
-    return maybe_bad(text) and (is_bad(text) or _FTFY_ALSO.search(text) is not None)
+    return maybe_bad(text) and (is_bad_near_triggers(text) or _c1_or_surrogate(text.encode("utf-8", "surrogatepass")))
 
 
 def _repair_fast(text: str) -> str:

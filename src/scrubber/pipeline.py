@@ -42,18 +42,19 @@ class Cleaner:
     def _clean(self, text: str, source: str, encoding: str, warnings: tuple[str, ...], bytes_in: int) -> CleanResult:
         s = self.settings
         text = normalize_text(text, s.quotes, s.fast)
-        blocks, line_count = tokenize(text)
-        classified = classify(blocks, self.rules)
-        segments, keys = segment(classified.content, s)
+        lines, blocks = tokenize(text)
+        classified = classify(lines, blocks, self.rules)
+        content = classified.content
+        segments, keys = segment(content, s)
 
         # rows[line no]: the line's decision as a Row, a marker's rule id, or None (blank).
-        rows: list[Row | str | None] = [None] * (line_count + 1)
+        rows: list[Row | str | None] = [None] * (len(lines) + 1)
         for no, rule in classified.markers.items():
             rows[no] = rule.id
         articles: list[Article] = []
         for seg in segments:
-            article = collapse(classified.content, seg, len(articles), keys, s, rows)
-            start = rows[classified.content[seg.start].line.no]
+            article = collapse(content, seg, len(articles), keys, s, rows)
+            start = rows[content.nos[seg.start]]
             assert isinstance(start, tuple)
             rows[start[0]] = (*start[:8], True)
             if not article.is_empty:

@@ -77,7 +77,9 @@ class _Matcher:
 
     Exact strings go into a dict (one lookup per line); regexes are tried only
     on text short enough for some regex rule (``max_words`` is the prefilter:
-    body paragraphs are longer than any marker).
+    body paragraphs are longer than any marker).  All regexes are first tried
+    at once, as one alternation (see :func:`_alternation`): most short lines
+    match none, and then one fullmatch answers for all of them.
     """
 
     def __init__(self, rules: Sequence[Rule]) -> None:
@@ -90,6 +92,7 @@ class _Matcher:
                 self.exact_max_len = max(self.exact_max_len, len(s))
         self.regex_rules = [(rule, [re.compile(p, 0 if rule.case_sensitive else re.IGNORECASE) for p in rule.regex]) for rule in rules if rule.regex]
         self.regex_max_words = max((r.max_words for r, _ in self.regex_rules), default=0)
+        self.any_regex = _alternation([(p, r.case_sensitive) for r in rules for p in r.regex])
 
     def match(self, text: str, words: int) -> Rule | None:
         if len(text) <= self.exact_max_len:
@@ -98,10 +101,31 @@ class _Matcher:
                 for rule in candidates:
                     if words <= rule.max_words and (not rule.case_sensitive or text in rule.exact):
                         return rule
-        if words <= self.regex_max_words:
+        if words <= self.regex_max_words and (self.any_regex is None or self.any_regex.fullmatch(text) is not None):
             for rule, patterns in self.regex_rules:
                 if words <= rule.max_words and any(p.fullmatch(text) for p in patterns):
                     return rule
+        return None
+
+
+# Backreferences and conditionals name groups by number, which an alternation
+# renumbers; inline global flags must start the whole pattern.  Patterns that
+# might use either are tried one by one (textual test: it may refuse too often,
+# never too seldom).
+_NOT_COMBINABLE = re.compile(r"\\[1-9g]|\(\?P=|\(\?\(|\(\?[aiLmsux-]+\)")
+
+
+def _alternation(patterns: Sequence[tuple[str, bool]]) -> re.Pattern[str] | None:
+    """One regex that fully matches a text exactly when one of ``patterns`` does.
+
+    Each pattern is a (regex, case_sensitive) pair.  None when there are no
+    patterns, or when they cannot be combined safely (see _NOT_COMBINABLE).
+    """
+    if not patterns or any(_NOT_COMBINABLE.search(p) for p, _ in patterns):
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p})" if case_sensitive else f"(?i:{p})" for p, case_sensitive in patterns))
+    except re.error:
         return None
 
 
@@ -118,17 +142,25 @@ class RuleSet:
         self._line = pick("line", "any")
         self._line_after_marker = pick("line", "after_marker")
         self._block = pick("block", "any")
+        # Prefilters for callers with many lines: after a kept line (previous
+        # is None), a line longer than line_max_chars with more than
+        # line_max_words words matches no line rule; likewise for blocks.
+        self.line_max_chars, self.line_max_words = self._line.exact_max_len, self._line.regex_max_words
+        self.block_max_chars, self.block_max_words = self._block.exact_max_len, self._block.regex_max_words
         self._followers = {
             r.id: [re.compile(p, 0 if r.case_sensitive else re.IGNORECASE) for p in r.followed_by] for r in self.rules if r.followed_by
         }
 
-    def match_line(self, text: str, previous: Rule | None) -> Rule | None:
+    def match_line(self, text: str, previous: Rule | None, words: int | None = None) -> Rule | None:
         """The rule that drops this line, if any.
 
         ``previous`` is the rule that dropped the line before (None when that
         line was kept, or when more than one blank line lies between).
+        ``words`` is the line's word count, ``text.count(" ") + 1``, when the
+        caller already has it.
         """
-        words = text.count(" ") + 1
+        if words is None:
+            words = text.count(" ") + 1
         if previous is not None:
             followers = self._followers.get(previous.id)
             if followers and words <= previous.max_words and any(p.fullmatch(text) for p in followers):
@@ -138,8 +170,8 @@ class RuleSet:
             rule = self._line_after_marker.match(text, words)
         return rule
 
-    def match_block(self, text: str) -> Rule | None:
-        return self._block.match(text, text.count(" ") + 1)
+    def match_block(self, text: str, words: int | None = None) -> Rule | None:
+        return self._block.match(text, text.count(" ") + 1 if words is None else words)
 
 
 def default_rules_text() -> str:
@@ -197,6 +229,8 @@ def parse_rules(text: str, name: str) -> tuple[list[Rule], list[tuple[str, str]]
     except yaml.YAMLError as exc:
         line, problem = yaml_error(exc)
         raise RulesError(f"{name}:{line}" if line else name, f"not valid YAML: {problem}") from None
+    except RecursionError:
+        raise RulesError(name, "nested too deeply to be a rules file") from None
     if not isinstance(doc, dict):
         raise RulesError(name, "a rules file must be a mapping with a 'rules' list")
     top_line = doc.pop(_LINE_KEY, 1)

@@ -11,7 +11,7 @@ the start of the other line's key.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rapidfuzz.distance import Indel
 
@@ -25,34 +25,50 @@ ELLIPSES = ("...", "\u2026")
 MIN_TRUNCATED_CHARS = 12
 
 
-@dataclass(frozen=True, slots=True)
-class Key:
+class Key(NamedTuple):
     folded: str
     truncated: bool
 
 
+# Other text is folded the same way in its UTF-8 bytes (an ASCII byte is a
+# whole character), and only its runs of non-ASCII characters go through
+# casefold and the regex (both per character, so a run folds on its own).
+_NON_ASCII_RUN = re.compile(b"[\x80-\xff]+")
+
+
+def _fold_run(m: re.Match[bytes]) -> bytes:
+    return _NONWORD.sub(" ", m.group().decode("utf-8", "surrogatepass").casefold()).encode("utf-8", "surrogatepass")
+
+
 def fold(text: str) -> str:
+    """Case-folded, every run of non-word characters (and ``_``) one space, stripped."""
     if text.isascii():
         return " ".join(text.encode("ascii").translate(_ASCII_FOLD).decode("ascii").split())
-    return _NONWORD.sub(" ", text.casefold()).strip()
+    data = _NON_ASCII_RUN.sub(_fold_run, text.encode("utf-8", "surrogatepass").translate(_ASCII_FOLD))
+    return " ".join(data.decode("utf-8", "surrogatepass").split())
 
 
 _ASCII_NONALNUM = bytes(b for b in range(0x80) if not chr(b).isalnum())
 
 
+def _signature_run(m: re.Match[bytes]) -> bytes:
+    return _NONWORD.sub("", m.group().decode("utf-8", "surrogatepass").casefold()).encode("utf-8", "surrogatepass")
+
+
 def signature(text: str) -> str:
     """``fold(text)`` without its spaces: texts with equal folds have equal
-    signatures.  Much cheaper than fold for ASCII text (one bytes.translate)."""
-    if text.isascii():
-        return text.encode("ascii").translate(_ASCII_FOLD, _ASCII_NONALNUM).decode("ascii")
-    return fold(text).replace(" ", "")
+    signatures.  Much cheaper than fold (one bytes.translate that also deletes;
+    non-ASCII runs as in fold)."""
+    data = text.encode("utf-8", "surrogatepass").translate(_ASCII_FOLD, _ASCII_NONALNUM)
+    if not text.isascii():
+        data = _NON_ASCII_RUN.sub(_signature_run, data)
+    return data.decode("utf-8", "surrogatepass")
 
 
 def key(text: str) -> Key:
-    truncated = text.endswith(ELLIPSES)
-    if truncated:
-        text = text.rstrip(".\u2026 ")
-    return Key(fold(text), truncated)
+    # Stripping the ellipsis first would change nothing: fold drops trailing
+    # punctuation and spaces anyway.
+    return Key(fold(text), text.endswith(ELLIPSES))
 
 
 def could_match(a: str, b: str) -> bool:

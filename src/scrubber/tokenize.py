@@ -1,36 +1,45 @@
-"""Stage 3, tokenize: normalized text to blocks.
+"""Stage 3, tokenize: normalized text to lines and blocks.
 
-A block is a run of non-empty lines; each line keeps its 1-based input line
-number, and each block remembers how many blank lines came before it (a long
-run of blank lines hints at an article boundary).
+A block is a run of non-empty lines; it remembers how many blank lines came
+before it (a long run of blank lines hints at an article boundary).  Lines are
+kept as plain strings, numbered by their index (line number - 1): records
+(:class:`~scrubber.model.Line`) are built later, only for the lines an
+article keeps.
 """
 
 from __future__ import annotations
 
-from .model import Block, Line
+from typing import NamedTuple
 
 
-def tokenize(text: str) -> tuple[tuple[Block, ...], int]:
-    """Split ``text`` into blocks.  Returns the blocks and the input line count."""
+class Span(NamedTuple):
+    """One block: lines[start:end], after ``gap`` blank lines."""
+
+    start: int
+    end: int  # exclusive
+    gap: int
+
+
+def tokenize(text: str) -> tuple[list[str], list[Span]]:
+    """Split ``text`` into lines and blocks.  ``len(lines)`` is the input line count."""
     if not text:
-        return (), 0
-    raw = text.split("\n")
-    if raw[-1] == "":
-        raw.pop()  # the final newline ends the last line; it starts no line
-    blocks: list[Block] = []
-    current: list[Line] = []
+        return [], []
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()  # the final newline ends the last line; it starts no line
+    blocks: list[Span] = []
+    start = -1  # first line of the current block, -1 between blocks
     gap = 0
-    for no, s in enumerate(raw, 1):
+    for i, s in enumerate(lines):
         if s:
-            if not current:
-                current_gap = gap
-            current.append(Line(no, s))
-            gap = 0
+            if start < 0:
+                start = i
+        elif start >= 0:
+            blocks.append(Span(start, i, gap))
+            start = -1
+            gap = 1
         else:
-            if current:
-                blocks.append(Block(tuple(current), current_gap))
-                current = []
             gap += 1
-    if current:
-        blocks.append(Block(tuple(current), current_gap))
-    return tuple(blocks), len(raw)
+    if start >= 0:
+        blocks.append(Span(start, len(lines), gap))
+    return lines, blocks
