@@ -23,3 +23,16 @@ def test_fuzz_regression(cleaner: Cleaner, path: Path) -> None:
     assert cleaner.clean_text(text).text == text
     inputs = set(normalize_text(decode(data).text).split("\n"))
     assert [line for line in text.split("\n") if line and line not in inputs] == []
+
+
+def test_a_second_look_keeps_one_decision_per_input_line(cleaner: Cleaner) -> None:
+    """When cleaning the first pass's output changes it, the decisions still cover every input line."""
+    data = (Path(__file__).parent / "fuzz" / "regressions" / "head-window-shrinks-after-collapse.bin").read_bytes()
+    result = cleaner.clean_bytes(data)
+    lines = normalize_text(decode(data).text).split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    assert [d.no for d in result.decisions] == list(range(1, len(lines) + 1))
+    assert any("(second look)" in d.reason for d in result.decisions)
+    kept = [d.text for d in result.decisions if d.action.value == "keep"]
+    assert sorted(kept) == sorted(line for line in result.text.split("\n") if line)

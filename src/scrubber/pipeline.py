@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .classify import classify
+from .fixpoint import settle
 from .collapse import Row, collapse
 from .model import Action, Article, CleanResult, Decision, Deferred, Role
 from .normalize import normalize_text
@@ -40,6 +41,10 @@ class Cleaner:
         return self._clean(normalize_newlines(text), source, "utf-8", (), len(text.encode("utf-8", "surrogatepass")))
 
     def _clean(self, text: str, source: str, encoding: str, warnings: tuple[str, ...], bytes_in: int) -> CleanResult:
+        first = self._one_pass(text, source, encoding, warnings, bytes_in)
+        return settle(first, lambda again: self._one_pass(again, source, encoding, warnings, bytes_in))
+
+    def _one_pass(self, text: str, source: str, encoding: str, warnings: tuple[str, ...], bytes_in: int) -> CleanResult:
         s = self.settings
         text = normalize_text(text, s.quotes, s.fast)
         lines, blocks = tokenize(text)

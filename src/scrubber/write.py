@@ -26,3 +26,24 @@ def article_text(article: Article) -> str:
 def render_text(articles: Iterable[Article]) -> str:
     texts = [t for t in (article_text(a) for a in articles) if t]
     return "\n\n\n".join(texts) + "\n" if texts else ""
+
+
+def layout(articles: Iterable[Article]) -> list[int | None]:
+    """For each line of ``render_text(articles)``, the input line it came from (None: a blank)."""
+    out: list[int | None] = []
+    for article in articles:
+        parts: list[list[int | None]] = []
+        if article.title is not None:
+            parts.append([article.title.no])
+        if article.captions:
+            parts.append([line.no for line in article.captions])
+        parts.extend([line.no for line in para] for para in article.paragraphs)
+        if not parts:
+            continue
+        if out:
+            out.extend([None, None])
+        for i, part in enumerate(parts):
+            if i:
+                out.append(None)
+            out.extend(part)
+    return out
