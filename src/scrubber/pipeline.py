@@ -7,9 +7,11 @@ depend on what was cleaned before or in which order.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from .classify import classify
+from .page import find_article
 from .fixpoint import settle
 from .collapse import Row, collapse
 from .model import Action, Article, CleanResult, Decision, Deferred, Role
@@ -19,7 +21,7 @@ from .rules import RuleSet, load_ruleset
 from .segment import segment
 from .settings import Settings
 from .tokenize import tokenize
-from .write import render_text
+from .write import layout, render_text
 
 
 class Cleaner:
@@ -41,8 +43,10 @@ class Cleaner:
         return self._clean(normalize_newlines(text), source, "utf-8", (), len(text.encode("utf-8", "surrogatepass")))
 
     def _clean(self, text: str, source: str, encoding: str, warnings: tuple[str, ...], bytes_in: int) -> CleanResult:
-        first = self._one_pass(text, source, encoding, warnings, bytes_in)
-        return settle(first, lambda again: self._one_pass(again, source, encoding, warnings, bytes_in))
+        def one(t: str) -> CleanResult:
+            return self._one_pass(t, source, encoding, warnings, bytes_in)
+
+        return settle(one(text), one)
 
     def _one_pass(self, text: str, source: str, encoding: str, warnings: tuple[str, ...], bytes_in: int) -> CleanResult:
         s = self.settings
@@ -65,7 +69,7 @@ class Cleaner:
             if not article.is_empty:
                 articles.append(article)
 
-        return CleanResult(
+        result = CleanResult(
             source=source,
             encoding=encoding,
             articles=tuple(articles),
@@ -74,6 +78,42 @@ class Cleaner:
             warnings=warnings,
             bytes_in=bytes_in,
         )
+        return keep_article_of_page(result) if s.page else result
+
+
+def keep_article_of_page(result: CleanResult) -> CleanResult:
+    """Whole-page scrapes: drop the page around the article (menus, counters, footers).
+
+    Page detection (:mod:`scrubber.page`) looks at the pass's clean output as
+    one page, where repeats and markers are already gone; the lines it drops
+    get its reason ("page:menu-run", ...).  A file of clean articles keeps
+    every line (page.py keeps everything when it would drop two paragraphs
+    or fewer).  The same view on input and output keeps cleaning idempotent.
+    """
+    if not result.text:
+        return result
+    where = layout(result.articles)
+    verdict = find_article(result.text.split("\n")[:-1])
+    drops = {no: verdict.reasons[i] for i, keep in enumerate(verdict.keep) if not keep and (no := where[i]) is not None}
+    if not drops:
+        return result
+    articles = [a for a in (_without(a, drops) for a in result.articles) if not a.is_empty]
+    articles = [Article(i, a.title, a.captions, a.paragraphs) for i, a in enumerate(articles)]
+    before = result
+
+    def decisions() -> tuple[Decision, ...]:
+        return tuple(
+            Decision(d.no, d.text, d.role, Action.DROP, drops[d.no], article=d.article) if d.no in drops else d for d in before.decisions
+        )
+
+    return replace(result, articles=tuple(articles), text=render_text(articles), decisions=Deferred(decisions))  # type: ignore[arg-type]
+
+
+def _without(article: Article, drops: dict[int, str]) -> Article:
+    title = article.title if article.title is not None and article.title.no not in drops else None
+    captions = tuple(line for line in article.captions if line.no not in drops)
+    paragraphs = tuple(p for p in (tuple(line for line in para if line.no not in drops) for para in article.paragraphs) if p)
+    return Article(article.index, title, captions, paragraphs)
 
 
 def _decisions(rows: list[Row | str | None], text: str) -> tuple[Decision, ...]:
