@@ -22,6 +22,8 @@ from . import __version__
 from .atomic import write_atomic
 from .batch import AGGREGATE_NAMES, DEFAULT_INCLUDE, BatchOptions, without_articles
 from .corpus import Corpus, PassLog, dedup_corpus, with_drop
+from .engine_dask import ENGINES, open_engine
+from .shard import parse_shard
 from .dedup import Signer, find_duplicates
 from .config import FileConfig, find_config, make_settings
 from .errors import ScrubberError
@@ -93,6 +95,12 @@ KeepPageOpt = Annotated[
     bool,
     typer.Option("--keep-page", help="Do not look for the article in whole-page scrapes (for files that are articles already): keep menus and footers."),
 ]
+EngineOpt = Annotated[str, typer.Option("--engine", help='Where files are processed: local (a process pool) or dask (a Dask cluster; pip install "scrubber[dask]").')]
+SchedulerOpt = Annotated[
+    Optional[str],
+    typer.Option("--scheduler", help="With --engine dask: the scheduler's address, e.g. tcp://10.0.0.5:8786. [default: $DASK_SCHEDULER_ADDRESS, else a local cluster]", show_default=False),
+]
+ShardOpt = Annotated[Optional[str], typer.Option("--shard", help="Process only shard I of N (1/N to N/N): the files whose path hash falls in it.", show_default=False)]
 ConfigOpt = Annotated[
     Optional[Path],
     typer.Option("--config", help="Read settings from this scrubber.yaml or pyproject.toml instead of the one found from the working folder upwards.", show_default=False),
@@ -209,6 +217,9 @@ def clean(
     quotes: QuotesOpt = None,
     threshold: ThresholdOpt = None,
     keep_page: KeepPageOpt = False,
+    engine: EngineOpt = "local",
+    scheduler: SchedulerOpt = None,
+    shard: ShardOpt = None,
     config: ConfigOpt = None,
 ) -> None:
     """Clean scraped pages: collapse repeated headlines and captions, drop widget markers, normalize text."""
@@ -218,6 +229,8 @@ def clean(
     report = RunReport()
     valve = SafetyValve(min_body=min_body, max_removed=max_removed)
     folders = [p for p in paths if p != "-" and Path(p).is_dir()]
+    if (engine != "local" or scheduler or shard) and not folders:
+        raise fail("--engine, --scheduler and --shard work on folders (batch runs)")
     if check or diff or in_place or folders:
         if (check or diff or in_place) and (fmt is not None and fmt.lower() != "text" or output is not None):
             raise fail("--check, --diff and --in-place work on text files in place: they take no --format or --output")
@@ -244,24 +257,34 @@ def clean(
             strict=strict,
             review=review_path is not None,
         )
+        try:
+            parsed_shard = parse_shard(shard) if shard is not None else None
+        except ScrubberError as exc:
+            raise fail(str(exc)) from None
+        if parsed_shard is not None and dedup:
+            raise fail("--dedup needs the whole corpus; it does not work with --shard")
         walk_options = WalkOptions(
             include=tuple(include or ()) or file_config.include or DEFAULT_INCLUDE,
             exclude=tuple(exclude or ()) + file_config.exclude,
             follow_symlinks=follow_symlinks,
+            shard=parsed_shard,
         )
         workers = jobs or os.cpu_count() or 1
         if not folders:  # a list of files (pre-commit's batches): a pool only pays for many
             workers = max(1, min(workers, len(paths) // 8))
-        if dedup:
-            corpus = Corpus(tuple(Path(p) for p in paths), walk_options.include, walk_options.exclude, follow_symlinks, input_format, text_key)
-            log = PassLog()
-            found = dedup_corpus(cleaner.settings, corpus, dedup_threshold, workers, log)
-            options = with_drop(options, found)
-            report.dedup = found.to_dict()
-            if not quiet:
-                typer.echo(f"scrubber: dedup: {found.summary_line()}", err=True)
         builder = ReviewBuilder() if review_path is not None else None
-        code = run_batch(cleaner.settings, options, [Path(p) for p in paths], walk_options, workers, quiet, report, builder)
+        try:
+            with open_engine(check_choice("--engine", engine, ENGINES), scheduler, workers) as run:
+                if dedup:
+                    corpus = Corpus(tuple(Path(p) for p in paths), walk_options.include, walk_options.exclude, follow_symlinks, input_format, text_key)
+                    found = dedup_corpus(cleaner.settings, corpus, dedup_threshold, workers, PassLog(), engine=run)
+                    options = with_drop(options, found)
+                    report.dedup = found.to_dict()
+                    if not quiet:
+                        typer.echo(f"scrubber: dedup: {found.summary_line()}", err=True)
+                code = run_batch(cleaner.settings, options, [Path(p) for p in paths], walk_options, workers, quiet, report, builder, engine=run)
+        except ScrubberError as exc:
+            raise fail(str(exc)) from None
         if report_path is not None:
             write_report(report, report_path)
         if builder is not None and review_path is not None:

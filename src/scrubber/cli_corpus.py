@@ -12,7 +12,23 @@ import typer
 
 from .atomic import write_atomic
 from .batch import DEFAULT_INCLUDE
-from .cli import ConfigOpt, InputFormatOpt, NoDefaultRulesOpt, QuotesOpt, RulesOpt, TextKeyOpt, app, build_cleaner, check_choice, fail, warn
+from .cli import (
+    ConfigOpt,
+    EngineOpt,
+    InputFormatOpt,
+    NoDefaultRulesOpt,
+    QuotesOpt,
+    RulesOpt,
+    SchedulerOpt,
+    TextKeyOpt,
+    app,
+    build_cleaner,
+    check_choice,
+    fail,
+    warn,
+)
+from .engine_dask import ENGINES, open_engine
+from .errors import ScrubberError
 from .corpus import Corpus, PassLog, dedup_corpus, learn_corpus
 from .dedup import DedupResult
 from .learn import DEFAULT_MIN_DOCS, DEFAULT_MIN_SHARE, to_rules_yaml
@@ -54,13 +70,20 @@ def learn(
     rules: RulesOpt = None,
     no_default_rules: NoDefaultRulesOpt = False,
     quotes: QuotesOpt = None,
+    engine: EngineOpt = "local",
+    scheduler: SchedulerOpt = None,
     config: ConfigOpt = None,
 ) -> None:
     """Learn a site's boilerplate: lines that recur across its files, written as rules to review and use with clean --rules."""
     cleaner, _ = build_cleaner(config, rules, no_default_rules, quotes, None)
     corpus = _corpus(roots, include, exclude, input_format, text_key)
     log = PassLog()
-    learned, counts = learn_corpus(cleaner.settings, corpus, min_docs, min_share, jobs or os.cpu_count() or 1, log)
+    workers = jobs or os.cpu_count() or 1
+    try:
+        with open_engine(check_choice("--engine", engine, ENGINES), scheduler, workers) as run:
+            learned, counts = learn_corpus(cleaner.settings, corpus, min_docs, min_share, workers, log, engine=run)
+    except ScrubberError as exc:
+        raise fail(str(exc)) from None
     text = to_rules_yaml(learned, counts.files, len(counts.folder_files), min_docs, min_share)
     try:
         write_atomic(output, text.encode("utf-8"))
@@ -84,13 +107,20 @@ def dedup(
     rules: RulesOpt = None,
     no_default_rules: NoDefaultRulesOpt = False,
     quotes: QuotesOpt = None,
+    engine: EngineOpt = "local",
+    scheduler: SchedulerOpt = None,
     config: ConfigOpt = None,
 ) -> None:
     """Find duplicate and near-duplicate articles across files (exact hash, then MinHash LSH, verified). Changes no file."""
     cleaner, _ = build_cleaner(config, rules, no_default_rules, quotes, None)
     corpus = _corpus(roots, include, exclude, input_format, text_key)
     log = PassLog()
-    result = dedup_corpus(cleaner.settings, corpus, threshold, jobs or os.cpu_count() or 1, log)
+    workers = jobs or os.cpu_count() or 1
+    try:
+        with open_engine(check_choice("--engine", engine, ENGINES), scheduler, workers) as run:
+            result = dedup_corpus(cleaner.settings, corpus, threshold, workers, log, engine=run)
+    except ScrubberError as exc:
+        raise fail(str(exc)) from None
     write_dedup_report(result, report_path)
     code = _report_problems(log)
     typer.echo(f"scrubber: {result.summary_line()}", err=True)

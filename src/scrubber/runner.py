@@ -29,7 +29,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskProgressC
 
 from .atomic import atomic_writer
 from .batch import AGGREGATE_NAMES, DEFAULT_INCLUDE, BatchOptions, Job, Outcome, check_outdir, run_local, walk
+from .corpus import Engine
+from .errors import ScrubberError
 from .report import RunReport
+from .shard import Shard, select
 from .review import ReviewBuilder
 from .settings import Settings
 
@@ -43,6 +46,7 @@ class WalkOptions:
     include: tuple[str, ...] = DEFAULT_INCLUDE
     exclude: tuple[str, ...] = ()
     follow_symlinks: bool = False
+    shard: Shard | None = None  # --shard i/N: only the files whose path hash falls in shard i
 
 
 class _Terminated(Exception):
@@ -54,7 +58,15 @@ def _say(message: str) -> None:
 
 
 def run_batch(
-    settings: Settings, options: BatchOptions, roots: list[Path], walk_options: WalkOptions, workers: int, quiet: bool, report: RunReport, review: ReviewBuilder | None = None
+    settings: Settings,
+    options: BatchOptions,
+    roots: list[Path],
+    walk_options: WalkOptions,
+    workers: int,
+    quiet: bool,
+    report: RunReport,
+    review: ReviewBuilder | None = None,
+    engine: Engine = run_local,
 ) -> int:
     if options.outdir is not None:
         problem = check_outdir(roots, options.outdir)
@@ -69,7 +81,8 @@ def run_batch(
         skip = [options.outdir] if options.outdir is not None else []
         if options.cache_dir is not None:
             skip.append(options.cache_dir)
-        return walk(roots, walk_options.include, walk_options.exclude, walk_options.follow_symlinks, skip)
+        found = walk(roots, walk_options.include, walk_options.exclude, walk_options.follow_symlinks, skip)
+        return select(found, walk_options.shard) if walk_options.shard is not None else found
 
     show_progress = not quiet and sys.stderr.isatty() and sys.stdout.isatty()
     started = time.perf_counter()
@@ -85,7 +98,7 @@ def run_batch(
             first_fragment = True
             if sink is not None and options.fmt == "json":
                 sink.write(b"[\n")
-            for outcome in run_local(settings, options, jobs(), workers):
+            for outcome in engine(settings, options, jobs(), workers):
                 _account(outcome, options, report, counts, quiet)
                 if review is not None and outcome.review is not None:
                     review.add(outcome.review)
@@ -97,6 +110,9 @@ def run_batch(
                 progress.advance(outcome)
             if sink is not None and options.fmt == "json":
                 sink.write(b"\n]\n" if not first_fragment else b"]\n")
+    except ScrubberError as exc:
+        _say(f"error: {exc}")
+        return 2
     except KeyboardInterrupt:
         _say(f"interrupted after {counts['files']} file(s); every output written so far is complete, inputs are untouched")
         return EXIT_INTERRUPTED
