@@ -30,7 +30,7 @@ def cleaner() -> Cleaner:
     return Cleaner(Settings())
 
 
-def run_cli(*args: str, input: bytes | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:
+def run_cli(*args: str, input: bytes | None = None, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess[bytes]:
     """Run the installed command line as a user would."""
     env = dict(os.environ, COLUMNS="200", NO_COLOR="1")
     return subprocess.run(
@@ -39,5 +39,5 @@ def run_cli(*args: str, input: bytes | None = None, cwd: Path | None = None) -> 
         capture_output=True,
         cwd=cwd,
         env=env,
-        timeout=120,
+        timeout=timeout,
     )

@@ -6,6 +6,7 @@ import errno
 import os
 import shutil
 import stat
+import time
 from pathlib import Path
 
 import pytest
@@ -122,3 +123,21 @@ def test_write_failing_part_way_leaves_nothing(tmp_path: Path) -> None:
             raise OSError(errno.ENOSPC, "No space left on device")  # ...then the disk is full
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+@pytest.mark.parametrize("pattern", ["(a+)+$", "(a|aa)+$"])
+def test_a_catastrophic_user_regex_cannot_hang_a_run(tmp_path: Path, pattern: str) -> None:
+    """(a+)+$ is harmless to the regex module; (a|aa)+$ still backtracks and hits the time limit."""
+    rules = tmp_path / "evil.yaml"
+    rules.write_text(f"rules:\n  - id: evil\n    description: Catastrophic backtracking.\n    regex: ['{pattern}']\n    max_words: 5\n")
+    page = tmp_path / "page.txt"
+    page.write_text("A headline about the day\n\n" + "a" * 40 + "!\n\nThe body of the story, which is long enough to count.\n")
+    started = time.monotonic()
+    r = run_cli("clean", "--rules", str(rules), str(page), timeout=60)
+    assert time.monotonic() - started < 30
+    if r.returncode != 0:
+        assert r.returncode == 2
+        err = r.stderr.decode()
+        assert f"{rules}:2" in err and "rule 'evil'" in err and "catastrophic backtracking" in err
+    else:
+        assert "a" * 40 + "!" in r.stdout.decode()

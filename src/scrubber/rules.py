@@ -31,6 +31,8 @@ likewise apply to the line right after the rule's own match.
 from __future__ import annotations
 
 import re
+
+import regex as rx
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -90,7 +92,7 @@ class _Matcher:
                 k = s.casefold()
                 self.exact.setdefault(k, []).append(rule)
                 self.exact_max_len = max(self.exact_max_len, len(s))
-        self.regex_rules = [(rule, [re.compile(p, 0 if rule.case_sensitive else re.IGNORECASE) for p in rule.regex]) for rule in rules if rule.regex]
+        self.regex_rules = [(rule, [_compile(p, rule.case_sensitive) for p in rule.regex]) for rule in rules if rule.regex]
         self.regex_max_words = max((r.max_words for r, _ in self.regex_rules), default=0)
         self.any_regex = _alternation([(p, r.case_sensitive) for r in rules for p in r.regex])
 
@@ -101,21 +103,47 @@ class _Matcher:
                 for rule in candidates:
                     if words <= rule.max_words and (not rule.case_sensitive or text in rule.exact):
                         return rule
-        if words <= self.regex_max_words and (self.any_regex is None or self.any_regex.fullmatch(text) is not None):
+        if words <= self.regex_max_words and (self.any_regex is None or _any_match(self.any_regex, text)):
             for rule, patterns in self.regex_rules:
-                if words <= rule.max_words and any(p.fullmatch(text) for p in patterns):
+                if words <= rule.max_words and any(_fullmatch(p, text, rule) for p in patterns):
                     return rule
         return None
+
+
+# A rule's regex gets this long per line: a catastrophic pattern such as
+# (a+)+$ fails with a clear error naming the rule instead of hanging the run.
+REGEX_TIMEOUT = 0.25
+
+
+def _compile(pattern: str, case_sensitive: bool) -> rx.Pattern[str]:
+    return rx.compile(pattern, 0 if case_sensitive else rx.IGNORECASE)
+
+
+def _fullmatch(pattern: rx.Pattern[str], text: str, rule: Rule) -> bool:
+    try:
+        return pattern.fullmatch(text, timeout=REGEX_TIMEOUT) is not None
+    except TimeoutError:
+        raise RulesError(
+            rule.source, f"rule {rule.id!r}: regex {pattern.pattern!r} took over {REGEX_TIMEOUT:g} s on a line of {len(text)} characters (catastrophic backtracking?); simplify it"
+        ) from None
+
+
+def _any_match(pattern: rx.Pattern[str], text: str) -> bool:
+    """The combined prefilter; on a timeout, let the rules be tried one by one (which names the culprit)."""
+    try:
+        return pattern.fullmatch(text, timeout=REGEX_TIMEOUT) is not None
+    except TimeoutError:
+        return True
 
 
 # Backreferences and conditionals name groups by number, which an alternation
 # renumbers; inline global flags must start the whole pattern.  Patterns that
 # might use either are tried one by one (textual test: it may refuse too often,
 # never too seldom).
-_NOT_COMBINABLE = re.compile(r"\\[1-9g]|\(\?P=|\(\?\(|\(\?[aiLmsux-]+\)")
+_NOT_COMBINABLE = re.compile(r"\\[1-9g]|\(\?P[=<]|\(\?\(|\(\?[aiLmsux-]+\)")
 
 
-def _alternation(patterns: Sequence[tuple[str, bool]]) -> re.Pattern[str] | None:
+def _alternation(patterns: Sequence[tuple[str, bool]]) -> rx.Pattern[str] | None:
     """One regex that fully matches a text exactly when one of ``patterns`` does.
 
     Each pattern is a (regex, case_sensitive) pair.  None when there are no
@@ -124,8 +152,8 @@ def _alternation(patterns: Sequence[tuple[str, bool]]) -> re.Pattern[str] | None
     if not patterns or any(_NOT_COMBINABLE.search(p) for p, _ in patterns):
         return None
     try:
-        return re.compile("|".join(f"(?:{p})" if case_sensitive else f"(?i:{p})" for p, case_sensitive in patterns))
-    except re.error:
+        return rx.compile("|".join(f"(?:{p})" if case_sensitive else f"(?i:{p})" for p, case_sensitive in patterns))
+    except rx.error:
         return None
 
 
@@ -147,9 +175,7 @@ class RuleSet:
         # line_max_words words matches no line rule; likewise for blocks.
         self.line_max_chars, self.line_max_words = self._line.exact_max_len, self._line.regex_max_words
         self.block_max_chars, self.block_max_words = self._block.exact_max_len, self._block.regex_max_words
-        self._followers = {
-            r.id: [re.compile(p, 0 if r.case_sensitive else re.IGNORECASE) for p in r.followed_by] for r in self.rules if r.followed_by
-        }
+        self._followers = {r.id: [_compile(p, r.case_sensitive) for p in r.followed_by] for r in self.rules if r.followed_by}
 
     def match_line(self, text: str, previous: Rule | None, words: int | None = None) -> Rule | None:
         """The rule that drops this line, if any.
@@ -163,7 +189,7 @@ class RuleSet:
             words = text.count(" ") + 1
         if previous is not None:
             followers = self._followers.get(previous.id)
-            if followers and words <= previous.max_words and any(p.fullmatch(text) for p in followers):
+            if followers and words <= previous.max_words and any(_fullmatch(p, text, previous) for p in followers):
                 return previous
         rule = self._line.match(text, words)
         if rule is None and previous is not None:
@@ -294,8 +320,8 @@ def _parse_rule(item: Any, name: str, top_line: int) -> Rule:
         raise fail("'followed_by' works with scope: line only")
     for pattern in regex + followed_by:
         try:
-            re.compile(pattern)
-        except re.error as exc:
+            rx.compile(pattern)
+        except (rx.error, re.error) as exc:
             raise fail(f"regex {pattern!r} does not compile: {exc}") from None
     exact = tuple(normalize_line(s) for s in exact)
     if any(not s for s in exact):
