@@ -89,7 +89,7 @@ def _c1_or_surrogate(data: bytes) -> bool:
     return b"\xed" in data and _SURROGATE_BYTES.search(data) is not None
 
 
-SPACES = "\t\x0b\x0c\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+SPACES = "\t\x0b\x0c\u2028\u2029\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
 # Zero-width space, word joiner, BOM, soft hyphen, Mongolian vowel separator.
 # ZWJ and ZWNJ stay: they carry meaning in Persian, Indic scripts and emoji.
 INVISIBLE = "\u200b\u2060\ufeff\u00ad\u180e"
