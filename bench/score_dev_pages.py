@@ -5,7 +5,7 @@
                                     [--limit N] [--worst 10] [--dump DIR] [--pages ID,ID]
 
 Engines:
-  clean       the library as a user runs it: Cleaner(Settings()).clean_bytes(data, source=path).text
+  clean       the library as a user runs it with --page: Cleaner(Settings(page=True)).clean_bytes(data, source=path).text
   page        the prototype alone: normalize_text, then scrubber.page.find_article over the
               lines; the output is the kept lines
   page+clean  the prototype's kept lines, then the Cleaner over them
@@ -68,7 +68,7 @@ def guess_language(text: str) -> str:
 class Engine:
     def __init__(self, name: str) -> None:
         self.name = name
-        self.cleaner = Cleaner(Settings())
+        self.cleaner = Cleaner(Settings(page=True))
         self.page_cpu = 0.0
 
     def run(self, data: bytes, source: str) -> str:

@@ -91,9 +91,13 @@ ThresholdOpt = Annotated[
     Optional[float],
     typer.Option("--threshold", min=50.0, max=100.0, help="Similarity (50-100) at which two headline or caption lines are the same line. [default: 92]", show_default=False),
 ]
-KeepPageOpt = Annotated[
-    bool,
-    typer.Option("--keep-page", help="Do not look for the article in whole-page scrapes (for files that are articles already): keep menus and footers."),
+PageOpt = Annotated[
+    Optional[bool],
+    typer.Option(
+        "--page/--keep-page",
+        help="--page: the files are whole-page scrapes: keep the article, drop the page around it (menus, counters, footers). --keep-page: they are articles already (the default).",
+        show_default=False,
+    ),
 ]
 EngineOpt = Annotated[str, typer.Option("--engine", help='Where files are processed: local (a process pool) or dask (a Dask cluster; pip install "scrubber[dask]").')]
 SchedulerOpt = Annotated[
@@ -113,14 +117,14 @@ TextKeyOpt = Annotated[str, typer.Option("--text-key", help="With JSONL input: t
 
 
 def build_cleaner(
-    config: Path | None, rules: list[Path] | None, no_default_rules: bool, quotes: str | None, threshold: float | None, keep_page: bool = False
+    config: Path | None, rules: list[Path] | None, no_default_rules: bool, quotes: str | None, threshold: float | None, page: bool | None = None
 ) -> tuple[Cleaner, FileConfig]:
     if quotes is not None:
         quotes = check_choice("--quotes", quotes, ("straight", "keep"))
     try:
         file_config = find_config(config, Path.cwd())
         settings = make_settings(
-            file_config, quotes=quotes, threshold=threshold, rules=tuple(rules or ()), no_default_rules=no_default_rules, keep_page=keep_page
+            file_config, quotes=quotes, threshold=threshold, rules=tuple(rules or ()), no_default_rules=no_default_rules, page=page
         )
         return Cleaner(settings), file_config
     except ScrubberError as exc:
@@ -216,7 +220,7 @@ def clean(
     no_default_rules: NoDefaultRulesOpt = False,
     quotes: QuotesOpt = None,
     threshold: ThresholdOpt = None,
-    keep_page: KeepPageOpt = False,
+    page: PageOpt = None,
     engine: EngineOpt = "local",
     scheduler: SchedulerOpt = None,
     shard: ShardOpt = None,
@@ -224,7 +228,7 @@ def clean(
 ) -> None:
     """Clean scraped pages: collapse repeated headlines and captions, drop widget markers, normalize text."""
     input_format = check_choice("--input-format", input_format, ("auto", "text", "jsonl"))
-    cleaner, file_config = build_cleaner(config, rules, no_default_rules, quotes, threshold, keep_page)
+    cleaner, file_config = build_cleaner(config, rules, no_default_rules, quotes, threshold, page)
     paths = [p for p in resolve_paths(ctx, paths) if file_config.selects(p)]
     report = RunReport()
     valve = SafetyValve(min_body=min_body, max_removed=max_removed)
@@ -363,13 +367,13 @@ def explain(
     no_default_rules: NoDefaultRulesOpt = False,
     quotes: QuotesOpt = None,
     threshold: ThresholdOpt = None,
-    keep_page: KeepPageOpt = False,
+    page: PageOpt = None,
     config: ConfigOpt = None,
 ) -> None:
     """Show every input line with its fate: kept as title, caption or body; dropped by a rule; collapsed into another line."""
     fmt = check_choice("--format", fmt, ("text", "json"))
     input_format = check_choice("--input-format", input_format, ("auto", "text", "jsonl"))
-    cleaner, _ = build_cleaner(config, rules, no_default_rules, quotes, threshold, keep_page)
+    cleaner, _ = build_cleaner(config, rules, no_default_rules, quotes, threshold, page)
     paths = resolve_paths(ctx, paths)
     report = RunReport()
     cleaned = clean_all(cleaner, paths, input_format, text_key, report)

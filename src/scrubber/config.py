@@ -9,7 +9,7 @@ same folder).  ``--config FILE`` names one instead.  Keys::
     default_rules = true
     quotes = "straight"              # or "keep"
     threshold = 92
-    keep_page = false                # true: files are articles already
+    page = false                     # true: files are whole-page scrapes
     include = ["*.txt"]              # globs over file names or relative paths
     exclude = ["drafts/*"]
 
@@ -36,7 +36,7 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 MAX_CONFIG_BYTES = 1 << 20
-KEYS = {"rules", "default_rules", "quotes", "threshold", "include", "exclude", "keep_page"}
+KEYS = {"rules", "default_rules", "quotes", "threshold", "include", "exclude", "page"}
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ class FileConfig:
     default_rules: bool | None = None
     quotes: str | None = None
     threshold: float | None = None
-    keep_page: bool | None = None
+    page: bool | None = None
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = field(default_factory=tuple)
 
@@ -142,9 +142,9 @@ def _validate(table: dict[str, Any], path: Path) -> FileConfig:
     default_rules = table.get("default_rules")
     if default_rules is not None and not isinstance(default_rules, bool):
         raise bad("default_rules", "must be true or false")
-    keep_page = table.get("keep_page")
-    if keep_page is not None and not isinstance(keep_page, bool):
-        raise bad("keep_page", "must be true or false")
+    page = table.get("page")
+    if page is not None and not isinstance(page, bool):
+        raise bad("page", "must be true or false")
     quotes = table.get("quotes")
     if quotes is not None and quotes not in ("straight", "keep"):
         raise bad("quotes", "must be 'straight' or 'keep'")
@@ -165,7 +165,7 @@ def _validate(table: dict[str, Any], path: Path) -> FileConfig:
         default_rules=default_rules,
         quotes=quotes,
         threshold=float(threshold) if threshold is not None else None,
-        keep_page=keep_page,
+        page=page,
         include=globs["include"],
         exclude=globs["exclude"],
     )
@@ -184,7 +184,7 @@ def make_settings(
     threshold: float | None = None,
     rules: tuple[Path, ...] = (),
     no_default_rules: bool = False,
-    keep_page: bool = False,
+    page: bool | None = None,
 ) -> Settings:
     """Settings from a config file, with command-line values (not None) winning.
 
@@ -196,5 +196,5 @@ def make_settings(
         threshold=threshold if threshold is not None else config.threshold if config.threshold is not None else base.threshold,
         rules=config.rules + tuple(rules),
         default_rules=False if no_default_rules else (config.default_rules if config.default_rules is not None else base.default_rules),
-        page=False if keep_page else not config.keep_page if config.keep_page is not None else base.page,
+        page=page if page is not None else config.page if config.page is not None else base.page,
     )

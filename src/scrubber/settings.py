@@ -25,8 +25,9 @@ class Settings:
     rules: extra rules files, read after the defaults.
     default_rules: read the rules shipped with scrubber (rules/default.yaml).
     page: look for the article in a whole-page scrape and drop the page around
-        it (menus, counters, footers); False (--keep-page) for files that are
-        articles already.
+        it (menus, counters, footers).  Off by default (see README: it costs
+        about 3x the throughput and can drop short articles of a multi-article
+        file); --page turns it on.
     fast: take the fast normalization path (same output as the slow one;
         the switch exists so tests can prove that).
     title_max_words: longest line that can be a headline.
@@ -38,7 +39,7 @@ class Settings:
     rules: tuple[Path, ...] = ()
     default_rules: bool = True
     fast: bool = True
-    page: bool = True
+    page: bool = False
     title_max_words: int = 30
     head_window: int = 12
 
