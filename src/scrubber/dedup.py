@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
 from .model import Article
 from .similarity import fold
@@ -77,10 +76,13 @@ class Signer:
     """
 
     def __init__(self) -> None:
+        from datasketch import MinHash  # imported here: datasketch pulls in scipy (over a second)
+
+        self._minhash = MinHash
         self._perm = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
 
-    def minhash(self, hashvalues: np.ndarray | None = None) -> MinHash:
-        return MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=int, permutations=self._perm, hashvalues=hashvalues, scheme=SCHEME)
+    def minhash(self, hashvalues: np.ndarray | None = None) -> Any:
+        return self._minhash(num_perm=NUM_PERM, seed=SEED, hashfunc=int, permutations=self._perm, hashvalues=hashvalues, scheme=SCHEME)
 
     def sign(self, source: str, article: Article) -> ArticleSig:
         text = article_text(article)
@@ -189,6 +191,8 @@ def find_duplicates(sigs: Iterable[ArticleSig], threshold: float = 0.8) -> Dedup
 
     # Candidates come from a lower LSH threshold than the one verified: banding
     # misses some pairs just above its threshold, and verification is exact.
+    from datasketch import MinHashLSH
+
     lsh = MinHashLSH(threshold=max(0.05, threshold - LSH_MARGIN), num_perm=NUM_PERM)
     signer = Signer()
     minhashes = {}
