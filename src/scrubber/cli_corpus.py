@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional, TypeVar
 
 import typer
 
@@ -38,6 +39,7 @@ JobsOpt = Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Wor
 IncludeOpt = Annotated[Optional[list[str]], typer.Option("--include", help="Take files matching this glob (repeatable). [default: *.txt *.md *.jsonl *.jsonl.gz]", show_default=False)]
 ExcludeOpt = Annotated[Optional[list[str]], typer.Option("--exclude", help="Skip files and folders matching this glob (repeatable).", show_default=False)]
 DEDUP_THRESHOLD = 0.8
+T = TypeVar("T")
 
 
 def _corpus(roots: list[Path], include: list[str] | None, exclude: list[str] | None, input_format: str, text_key: str) -> Corpus:
@@ -46,6 +48,16 @@ def _corpus(roots: list[Path], include: list[str] | None, exclude: list[str] | N
             raise fail(f"{root}: no such file or folder")
     input_format = check_choice("--input-format", input_format, ("auto", "text", "jsonl"))
     return Corpus(tuple(roots), tuple(include or ()) or DEFAULT_INCLUDE, tuple(exclude or ()), False, input_format, text_key)
+
+
+def _on_engine(engine: str, scheduler: str | None, jobs: int | None, work: Callable[[Any, int], T]) -> T:
+    """Run a corpus pass on the chosen engine; engine errors become one line and exit 2."""
+    workers = jobs or os.cpu_count() or 1
+    try:
+        with open_engine(check_choice("--engine", engine, ENGINES), scheduler, workers) as run:
+            return work(run, workers)
+    except ScrubberError as exc:
+        raise fail(str(exc)) from None
 
 
 def _report_problems(log: PassLog) -> int:
@@ -78,12 +90,7 @@ def learn(
     cleaner, _ = build_cleaner(config, rules, no_default_rules, quotes, None)
     corpus = _corpus(roots, include, exclude, input_format, text_key)
     log = PassLog()
-    workers = jobs or os.cpu_count() or 1
-    try:
-        with open_engine(check_choice("--engine", engine, ENGINES), scheduler, workers) as run:
-            learned, counts = learn_corpus(cleaner.settings, corpus, min_docs, min_share, workers, log, engine=run)
-    except ScrubberError as exc:
-        raise fail(str(exc)) from None
+    learned, counts = _on_engine(engine, scheduler, jobs, lambda run, workers: learn_corpus(cleaner.settings, corpus, min_docs, min_share, workers, log, engine=run))
     text = to_rules_yaml(learned, counts.files, len(counts.folder_files), min_docs, min_share)
     try:
         write_atomic(output, text.encode("utf-8"))
@@ -115,12 +122,7 @@ def dedup(
     cleaner, _ = build_cleaner(config, rules, no_default_rules, quotes, None)
     corpus = _corpus(roots, include, exclude, input_format, text_key)
     log = PassLog()
-    workers = jobs or os.cpu_count() or 1
-    try:
-        with open_engine(check_choice("--engine", engine, ENGINES), scheduler, workers) as run:
-            result = dedup_corpus(cleaner.settings, corpus, threshold, workers, log, engine=run)
-    except ScrubberError as exc:
-        raise fail(str(exc)) from None
+    result = _on_engine(engine, scheduler, jobs, lambda run, workers: dedup_corpus(cleaner.settings, corpus, threshold, workers, log, engine=run))
     write_dedup_report(result, report_path)
     code = _report_problems(log)
     typer.echo(f"scrubber: {result.summary_line()}", err=True)

@@ -27,7 +27,7 @@ from typing import Any
 
 import yaml
 
-from .errors import ConfigError, yaml_error
+from .errors import ConfigError, read_small_text, yaml_error
 from .settings import Settings
 
 if sys.version_info >= (3, 11):
@@ -95,16 +95,7 @@ def _has_tool_table(pyproject: Path) -> bool:
 
 def load_config(path: Path) -> FileConfig:
     """Read and validate one configuration file."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(str(path), f"cannot read config: {exc.strerror or exc}") from None
-    if len(raw) > MAX_CONFIG_BYTES:
-        raise ConfigError(str(path), f"config file is larger than {MAX_CONFIG_BYTES} bytes")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ConfigError(str(path), "config file is not UTF-8") from None
+    text = read_small_text(str(path), "config file", MAX_CONFIG_BYTES, ConfigError)
     if path.name == "pyproject.toml":
         try:
             table = tomllib.loads(text).get("tool", {}).get("scrubber", {})

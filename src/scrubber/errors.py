@@ -36,3 +36,18 @@ def yaml_error(exc: Exception) -> tuple[int | None, str]:
     problem = getattr(exc, "problem", None) or str(exc)
     problem = " ".join(str(problem).split())
     return (mark.line + 1 if mark is not None else None), problem
+
+
+def read_small_text(path: str, kind: str, limit: int, error: type[ScrubberError]) -> str:
+    """A small UTF-8 file (rules, configuration), or ``error`` naming the file and the problem."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read(limit + 1)
+    except OSError as exc:
+        raise error(str(path), f"cannot read {kind}: {exc.strerror or exc}") from None
+    if len(data) > limit:
+        raise error(str(path), f"{kind} is larger than {limit} bytes")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise error(str(path), f"{kind} is not UTF-8") from None

@@ -41,7 +41,7 @@ from typing import Any, Literal
 
 import yaml
 
-from .errors import RulesError, yaml_error
+from .errors import RulesError, read_small_text, yaml_error
 from .normalize import normalize_line
 
 Scope = Literal["line", "block"]
@@ -210,16 +210,7 @@ def load_ruleset(paths: Iterable[Path] = (), default: bool = True) -> RuleSet:
     if default:
         _merge(rules, parse_rules(default_rules_text(), "rules/default.yaml"))
     for path in paths:
-        try:
-            data = Path(path).read_bytes()
-        except OSError as exc:
-            raise RulesError(str(path), f"cannot read rules file: {exc.strerror or exc}") from None
-        if len(data) > MAX_RULES_FILE_BYTES:
-            raise RulesError(str(path), f"rules file is larger than {MAX_RULES_FILE_BYTES} bytes")
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise RulesError(str(path), "rules file is not UTF-8") from None
+        text = read_small_text(str(path), "rules file", MAX_RULES_FILE_BYTES, RulesError)
         _merge(rules, parse_rules(text, str(path)))
     return RuleSet(rules)
 
