@@ -74,3 +74,15 @@ def test_any_bytes_clean_or_are_refused_cleanly(data: bytes) -> None:
 def test_any_text_is_idempotent(text: str) -> None:
     once = CLEANER.clean_text(text).text
     assert CLEANER.clean_text(once).text == once
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(pages(), st.integers(200, 2000), st.integers(0, 200_000), st.sampled_from(["\n", "\r\n", "\r"]))
+def test_big_pages_long_lines_and_mixed_line_ends(page: Page, copies: int, long_line: int, newline: str) -> None:
+    """Thousands of blocks, a very long line and mixed line ends: no exception, idempotent, nothing invented."""
+    raw = (page.raw.replace("\n", newline) + "\n") * (copies // 10) + "word " * (long_line // 5) + "\n" + page.raw
+    data = raw.encode("utf-8")
+    out = CLEANER.clean_bytes(data).text
+    assert CLEANER.clean_text(out).text == out
+    inputs = set(normalize_text(decode(data).text).split("\n"))
+    assert [line for line in out.split("\n") if line and line not in inputs] == []
