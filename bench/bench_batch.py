@@ -22,7 +22,14 @@ What it does:
      cache-fill   --jobs 2, empty cache              (the first run)
      cache-rerun  the same command again: same cache, same OUTDIR
      cache-newout --jobs 2, the filled cache, an empty OUTDIR
+     startup      --jobs 2 over an empty folder: the fixed cost of a run
      small-jobs1 / small-jobs2   the small corpus, --no-cache
+
+   --repeat N runs each measurement N times and keeps the fastest; --wait-idle S
+   waits (up to S s) for other processes to leave the CPUs idle before each run;
+   --rev REV measures a commit (git archive into /tmp/scrubber-bench/src-SHA,
+   put first on PYTHONPATH) instead of the working tree, which may be edited
+   while the benchmark runs.
 
 3. For each run: wall seconds; CPU seconds (user + system) of the whole process
    tree from os.wait4 (the pool's workers are reaped by the parent, so their
