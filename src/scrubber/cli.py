@@ -105,6 +105,9 @@ SchedulerOpt = Annotated[
     typer.Option("--scheduler", help="With --engine dask: the scheduler's address, e.g. tcp://10.0.0.5:8786. [default: $DASK_SCHEDULER_ADDRESS, else a local cluster]", show_default=False),
 ]
 ShardOpt = Annotated[Optional[str], typer.Option("--shard", help="Process only shard I of N (1/N to N/N): the files whose path hash falls in it.", show_default=False)]
+JobsOpt = Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Worker processes. [default: the number of cores]", show_default=False)]
+IncludeOpt = Annotated[Optional[list[str]], typer.Option("--include", help="Take files matching this glob (repeatable). [default: *.txt *.md *.jsonl *.jsonl.gz]", show_default=False)]
+ExcludeOpt = Annotated[Optional[list[str]], typer.Option("--exclude", help="Skip files and folders matching this glob (repeatable).", show_default=False)]
 ConfigOpt = Annotated[
     Optional[Path],
     typer.Option("--config", help="Read settings from this scrubber.yaml or pyproject.toml instead of the one found from the working folder upwards.", show_default=False),
@@ -174,10 +177,15 @@ def write_output(data: bytes, output: Path | None) -> None:
         return
     if output.name.lower().endswith(".gz"):
         data = gzip.compress(data, mtime=0)  # mtime 0: the same input gives the same bytes
+    write_or_fail(output, data)
+
+
+def write_or_fail(path: Path, data: bytes) -> None:
+    """Write ``path`` atomically, or stop the run with one line naming it."""
     try:
-        write_atomic(output, data)
+        write_atomic(path, data)
     except OSError as exc:
-        raise fail(f"{output}: cannot write: {exc.strerror or exc}") from None
+        raise fail(f"{path}: cannot write: {exc.strerror or exc}") from None
 
 
 @app.command()
@@ -343,17 +351,11 @@ def as_normalized_input(result: CleanResult) -> CleanResult:
 
 
 def write_review(builder: ReviewBuilder, report: RunReport, path: Path) -> None:
-    try:
-        write_atomic(path, builder.render(report).encode("utf-8", "surrogateescape"))
-    except OSError as exc:
-        raise fail(f"{path}: cannot write the review page: {exc.strerror or exc}") from None
+    write_or_fail(path, builder.render(report).encode("utf-8", "surrogateescape"))
 
 
 def write_report(report: RunReport, path: Path) -> None:
-    try:
-        write_atomic(path, report.to_json().encode("utf-8"))
-    except OSError as exc:
-        raise fail(f"{path}: cannot write report: {exc.strerror or exc}") from None
+    write_or_fail(path, report.to_json().encode("utf-8"))
 
 
 @app.command()

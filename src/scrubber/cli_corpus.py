@@ -11,10 +11,12 @@ from typing import Annotated, Any, Optional, TypeVar
 
 import typer
 
-from .atomic import write_atomic
 from .batch import DEFAULT_INCLUDE
 from .cli import (
     ConfigOpt,
+    ExcludeOpt,
+    IncludeOpt,
+    JobsOpt,
     EngineOpt,
     InputFormatOpt,
     NoDefaultRulesOpt,
@@ -27,6 +29,7 @@ from .cli import (
     check_choice,
     fail,
     warn,
+    write_or_fail,
 )
 from .engine_dask import ENGINES, open_engine
 from .errors import ScrubberError
@@ -35,9 +38,6 @@ from .dedup import DedupResult
 from .learn import DEFAULT_MIN_DOCS, DEFAULT_MIN_SHARE, to_rules_yaml
 
 RootsArg = Annotated[list[Path], typer.Argument(help="Folders (or files) of scraped pages.", show_default=False)]
-JobsOpt = Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Worker processes. [default: the number of cores]", show_default=False)]
-IncludeOpt = Annotated[Optional[list[str]], typer.Option("--include", help="Take files matching this glob (repeatable). [default: *.txt *.md *.jsonl *.jsonl.gz]", show_default=False)]
-ExcludeOpt = Annotated[Optional[list[str]], typer.Option("--exclude", help="Skip files and folders matching this glob (repeatable).", show_default=False)]
 DEDUP_THRESHOLD = 0.8
 T = TypeVar("T")
 
@@ -92,10 +92,7 @@ def learn(
     log = PassLog()
     learned, counts = _on_engine(engine, scheduler, jobs, lambda run, workers: learn_corpus(cleaner.settings, corpus, min_docs, min_share, workers, log, engine=run))
     text = to_rules_yaml(learned, counts.files, len(counts.folder_files), min_docs, min_share)
-    try:
-        write_atomic(output, text.encode("utf-8"))
-    except OSError as exc:
-        raise fail(f"{output}: cannot write: {exc.strerror or exc}") from None
+    write_or_fail(output, text.encode("utf-8"))
     code = _report_problems(log)
     typer.echo(f"scrubber: {counts.files} file(s), {len(counts.docs)} distinct line(s), {len(learned)} rule(s) learned -> {output}", err=True)
     raise typer.Exit(code)
@@ -134,7 +131,4 @@ def write_dedup_report(result: DedupResult, path: Path | None) -> None:
     if path is None:
         sys.stdout.buffer.write(data)
         return
-    try:
-        write_atomic(path, data)
-    except OSError as exc:
-        raise fail(f"{path}: cannot write: {exc.strerror or exc}") from None
+    write_or_fail(path, data)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from .batch import DEFAULT_INCLUDE, BatchOptions, run_local, walk
-from .cli import ConfigOpt, InputFormatOpt, NoDefaultRulesOpt, QuotesOpt, RulesOpt, TextKeyOpt, ThresholdOpt, app, build_cleaner, check_choice, fail, write_review
+from .cli import ConfigOpt, ExcludeOpt, IncludeOpt, InputFormatOpt, JobsOpt, NoDefaultRulesOpt, QuotesOpt, RulesOpt, TextKeyOpt, ThresholdOpt, app, build_cleaner, check_choice, fail, write_review
 from .report import RunReport, SafetyValve
 from .review import ReviewBuilder
 
@@ -18,9 +18,9 @@ from .review import ReviewBuilder
 def review(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to review.", show_default=False)],
     output: Annotated[Path, typer.Option("--output", "-o", help="The HTML page to write (atomically).")],
-    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Worker processes. [default: the number of cores]", show_default=False)] = None,
-    include: Annotated[Optional[list[str]], typer.Option("--include", help="Take files matching this glob (repeatable).", show_default=False)] = None,
-    exclude: Annotated[Optional[list[str]], typer.Option("--exclude", help="Skip files and folders matching this glob (repeatable).", show_default=False)] = None,
+    jobs: JobsOpt = None,
+    include: IncludeOpt = None,
+    exclude: ExcludeOpt = None,
     min_body: Annotated[int, typer.Option("--min-body", min=0, help="Flag an article whose body has fewer words than this.")] = SafetyValve.min_body,
     max_removed: Annotated[float, typer.Option("--max-removed", min=0.0, max=1.0, help="Flag a file that lost more than this share of its words.")] = SafetyValve.max_removed,
     input_format: InputFormatOpt = "auto",

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -232,7 +232,3 @@ def find_duplicates(sigs: Iterable[ArticleSig], threshold: float = 0.8) -> Dedup
         )
     clusters.sort(key=lambda c: (c.kept.source, c.kept.index))
     return DedupResult(threshold, n, tuple(clusters), exact, candidates, verified)
-
-
-def signatures_of(signer: Signer, source_articles: Sequence[tuple[str, Sequence[Article]]]) -> list[ArticleSig]:
-    return [signer.sign(source, a) for source, articles in source_articles for a in articles]

@@ -58,7 +58,8 @@ def print_explanation(result: CleanResult, rules: RuleSet, console: Console) -> 
     width = len(str(len(result.decisions)))
     for d in result.decisions:
         if d.starts_article and d.article is not None:
-            console.print(Text(f"{'':>{width}}  ── article {d.article + 1} starts here ({_start_reason(d)}) ──", style="bold cyan"))
+            why = d.reason if d.role.value == "title" else "new article"
+            console.print(Text(f"{'':>{width}}  ── article {d.article + 1} starts here ({why}) ──", style="bold cyan"))
         if d.action is Action.LAYOUT:
             console.print(Text(f"{d.no:>{width}}", style=STYLES["blank"]))
             continue
@@ -72,6 +73,3 @@ def print_explanation(result: CleanResult, rules: RuleSet, console: Console) -> 
             line.append(f"   ← {rule.description}", style="dim")
         console.print(line, soft_wrap=True, highlight=False)
 
-
-def _start_reason(d: Decision) -> str:
-    return d.reason if d.role.value == "title" else "new article"

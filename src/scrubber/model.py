@@ -11,7 +11,7 @@ prints the decisions, reports count them: all read the same record.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
@@ -149,7 +149,6 @@ class CleanResult:
     text: str
     warnings: tuple[str, ...] = ()
     bytes_in: int = 0
-    stats: dict[str, int] = field(default_factory=dict)
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
@@ -164,10 +163,3 @@ class CleanResult:
     def lines_out(self) -> int:
         return sum(1 for d in self.decisions if d.action is Action.KEEP)
 
-    def dropped_by_reason(self) -> dict[str, int]:
-        """Lines dropped or collapsed, counted per reason (sorted by reason)."""
-        counts: dict[str, int] = {}
-        for d in self.decisions:
-            if d.action in (Action.DROP, Action.COLLAPSE):
-                counts[d.reason] = counts.get(d.reason, 0) + 1
-        return dict(sorted(counts.items()))

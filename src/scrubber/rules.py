@@ -70,9 +70,6 @@ class Rule:
     followed_by: tuple[str, ...] = ()
     keep_first: bool = False
 
-    def key(self, text: str) -> str:
-        return text if self.case_sensitive else text.casefold()
-
 
 class _Matcher:
     """Rules of one scope and context, indexed for speed.

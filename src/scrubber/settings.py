@@ -5,7 +5,7 @@ Every tunable lives here and only here; stages read what they need from it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -42,6 +42,3 @@ class Settings:
     page: bool = False
     title_max_words: int = 30
     head_window: int = 12
-
-    def with_(self, **changes: object) -> "Settings":
-        return replace(self, **changes)  # type: ignore[arg-type]
