@@ -207,3 +207,14 @@ def test_ctrl_c_exits_130_with_a_line(tmp_path: Path) -> None:
     assert proc.returncode == 130
     assert b"interrupted after" in err
     assert not [p for p in out.rglob("*") if p.name.endswith(".scrubber-tmp")]
+
+
+def test_aggregated_json_is_one_valid_list_for_any_jobs(tmp_path: Path, corpus: Path) -> None:
+    docs = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out{jobs}"
+        r = run_cli("clean", str(corpus), "-o", str(out), "--format", "json", "--jobs", jobs, "--no-cache")
+        assert r.returncode == 0, r.stderr
+        docs.append(json.loads((out / "articles.json").read_text()))
+    assert docs[0] == docs[1]
+    assert [rec["source"].rsplit("/", 1)[-1] for rec in docs[0]] == ["deep.txt", "deep.txt", "notes.md", "seed.txt", "seed.txt"]
