@@ -6,6 +6,7 @@ A reader (or a crash) sees the old file or the new one, never a half-written one
 from __future__ import annotations
 
 import os
+import signal
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,9 +15,19 @@ from typing import BinaryIO
 
 
 def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
-    """Replace ``path`` with ``data``.  ``mode`` defaults to the existing file's mode."""
-    with atomic_writer(path, mode) as f:
-        f.write(data)
+    """Replace ``path`` with ``data``.  ``mode`` defaults to the existing file's mode.
+
+    SIGINT and SIGTERM wait until the write is over: a stop then finds either
+    the old file or the new one, and no temporary file (a signal between
+    creating the temporary file and the ``try`` that removes it would leave one).
+    """
+    blocked = {signal.SIGINT, signal.SIGTERM}
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
+    try:
+        with atomic_writer(path, mode) as f:
+            f.write(data)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 @contextmanager
