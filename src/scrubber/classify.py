@@ -49,7 +49,26 @@ def title_shaped(content: Content, i: int) -> bool:
     return 1 <= content.words[i] <= TITLE_SHAPE_MAX_WORDS and not ends_like_sentence(content.texts[i])
 
 
-def classify(lines: list[str], blocks: list[Span], rules: RuleSet) -> Classified:
+@dataclass(slots=True)
+class Answers:
+    """Which rule (if any) matches a text, remembered for one input.
+
+    Scrapes repeat captions, and cleaning again (see fixpoint.py) sees the
+    same texts.  ``line``: the line rule matching a text that follows a kept
+    line; ``block``: the block rule matching a block's text.  Both depend on
+    the text alone, so sharing them between passes over one input changes
+    nothing; they are never shared between inputs.
+    """
+
+    line: dict[str, Rule | None] = field(default_factory=dict)
+    block: dict[str, Rule | None] = field(default_factory=dict)
+
+
+def classify(lines: list[str], blocks: list[Span], rules: RuleSet, answers: Answers | None = None) -> Classified:
+    """Find the markers among ``lines``; the rest is content."""
+    if answers is None:
+        answers = Answers()
+    line_answers, block_answers = answers.line, answers.block
     markers: dict[int, Rule] = {}
     content = Content()
     texts, nos, block_ids, gaps, counts = content.texts, content.nos, content.blocks, content.gaps, content.words
@@ -71,7 +90,13 @@ def classify(lines: list[str], blocks: list[Span], rules: RuleSet) -> Classified
             if previous is None and n > line_words and len(text) > line_chars:
                 kept.append((i, n))  # no line rule can match: the common case, a paragraph
                 continue
-            rule = match_line(text, previous, n)
+            if previous is None:
+                if text in line_answers:
+                    rule = line_answers[text]
+                else:
+                    rule = line_answers[text] = match_line(text, None, n)
+            else:
+                rule = match_line(text, previous, n)
             if rule is not None and rule.keep_first and rule.id not in spared:
                 spared.add(rule.id)
                 rule = None
@@ -87,9 +112,18 @@ def classify(lines: list[str], blocks: list[Span], rules: RuleSet) -> Classified
         if len(kept) == 1:
             i, n = kept[0]
             text = lines[i]
-            rule = None if n > block_words and len(text) > block_chars else match_block(text, n)
+            if n > block_words and len(text) > block_chars:
+                rule = None
+            elif text in block_answers:
+                rule = block_answers[text]
+            else:
+                rule = block_answers[text] = match_block(text, n)
         else:
-            rule = match_block(" ".join([lines[i] for i, _ in kept]))
+            text = " ".join([lines[i] for i, _ in kept])
+            if text in block_answers:
+                rule = block_answers[text]
+            else:
+                rule = block_answers[text] = match_block(text)
         if rule is not None and rule.keep_first and rule.id not in spared:
             spared.add(rule.id)
             rule = None

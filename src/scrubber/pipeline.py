@@ -7,10 +7,10 @@ depend on what was cleaned before or in which order.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .classify import classify
+from .classify import Answers, classify
 from .page import find_article
 from .fixpoint import settle
 from .collapse import Row, collapse
@@ -20,6 +20,7 @@ from .read import decode, normalize_newlines, read_path
 from .rules import RuleSet, load_ruleset
 from .segment import segment
 from .settings import Settings
+from .similarity import Key
 from .tokenize import tokenize
 from .write import layout, render_text
 
@@ -43,18 +44,23 @@ class Cleaner:
         return self._clean(normalize_newlines(text), source, "utf-8", (), len(text.encode("utf-8", "surrogatepass")))
 
     def _clean(self, text: str, source: str, encoding: str, warnings: tuple[str, ...], bytes_in: int) -> CleanResult:
-        def one(t: str) -> CleanResult:
-            return self._one_pass(t, source, encoding, warnings, bytes_in)
+        memo = _Memo()
 
-        return settle(one(text), one)
+        def again(t: str) -> CleanResult:
+            # A pass's output is made of normalized input lines (and blank
+            # lines), and normalizing is idempotent: no need to do it again.
+            return self._one_pass(t, source, encoding, warnings, bytes_in, memo)
 
-    def _one_pass(self, text: str, source: str, encoding: str, warnings: tuple[str, ...], bytes_in: int) -> CleanResult:
         s = self.settings
-        text = normalize_text(text, s.quotes, s.fast)
+        return settle(self._one_pass(normalize_text(text, s.quotes, s.fast), source, encoding, warnings, bytes_in, memo), again)
+
+    def _one_pass(self, text: str, source: str, encoding: str, warnings: tuple[str, ...], bytes_in: int, memo: _Memo) -> CleanResult:
+        """One pass over normalized text."""
+        s = self.settings
         lines, blocks = tokenize(text)
-        classified = classify(lines, blocks, self.rules)
+        classified = classify(lines, blocks, self.rules, memo.rules)
         content = classified.content
-        segments, keys = segment(content, s)
+        segments, keys = segment(content, s, memo.keys)
 
         # rows[line no]: the line's decision as a Row, a marker's rule id, or None (blank).
         rows: list[Row | str | None] = [None] * (len(lines) + 1)
@@ -79,6 +85,18 @@ class Cleaner:
             bytes_in=bytes_in,
         )
         return keep_article_of_page(result) if s.page else result
+
+
+@dataclass(slots=True)
+class _Memo:
+    """What the passes over one input can share: answers that depend on a line's text alone.
+
+    It lives for one input only (never across inputs), so results cannot
+    depend on what was cleaned before.
+    """
+
+    rules: Answers = field(default_factory=Answers)
+    keys: dict[str, Key] = field(default_factory=dict)  # text -> its folded key
 
 
 def keep_article_of_page(result: CleanResult) -> CleanResult:

@@ -43,6 +43,7 @@ import yaml
 
 from .errors import RulesError, read_small_text, yaml_error
 from .normalize import normalize_line
+from .prefixes import prefix_index
 
 Scope = Literal["line", "block"]
 Context = Literal["any", "after_marker"]
@@ -92,6 +93,9 @@ class _Matcher:
         self.regex_rules = [(rule, [_compile(p, rule.case_sensitive) for p in rule.regex]) for rule in rules if rule.regex]
         self.regex_max_words = max((r.max_words for r, _ in self.regex_rules), default=0)
         self.any_regex = _alternation([(p, r.case_sensitive) for r in rules for p in r.regex])
+        # The possible starts of every regex match (see prefixes.py): most
+        # short lines are ruled out by their first characters.
+        self.starts = prefix_index([p for r in rules for p in r.regex])
 
     def match(self, text: str, words: int) -> Rule | None:
         if len(text) <= self.exact_max_len:
@@ -100,7 +104,7 @@ class _Matcher:
                 for rule in candidates:
                     if words <= rule.max_words and (not rule.case_sensitive or text in rule.exact):
                         return rule
-        if words <= self.regex_max_words and (self.any_regex is None or _any_match(self.any_regex, text)):
+        if words <= self.regex_max_words and (self.starts is None or self.starts.may_match(text)) and (self.any_regex is None or _any_match(self.any_regex, text)):
             for rule, patterns in self.regex_rules:
                 if words <= rule.max_words and any(_fullmatch(p, text, rule) for p in patterns):
                     return rule

@@ -51,10 +51,10 @@ class Keys(dict[int, Key]):
     Lines with the same text (scrapes repeat captions) share one computation.
     """
 
-    def __init__(self, texts: list[str]) -> None:
+    def __init__(self, texts: list[str], by_text: dict[str, Key] | None = None) -> None:
         super().__init__()
         self._texts = texts
-        self._by_text: dict[str, Key] = {}
+        self._by_text: dict[str, Key] = {} if by_text is None else by_text
 
     def __missing__(self, i: int) -> Key:
         text = self._texts[i]
@@ -65,8 +65,9 @@ class Keys(dict[int, Key]):
         return k
 
 
-def segment(content: Content, settings: Settings) -> tuple[list[Segment], Keys]:
-    keys = Keys(content.texts)
+def segment(content: Content, settings: Settings, by_text: dict[str, Key] | None = None) -> tuple[list[Segment], Keys]:
+    """Split the content into articles.  ``by_text`` may hold keys already folded for this input."""
+    keys = Keys(content.texts, by_text)
     gaps, words = content.gaps, content.words
     title_max_words = settings.title_max_words
     n = len(gaps)
