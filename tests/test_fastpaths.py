@@ -155,3 +155,27 @@ _NORMALIZE_ALPHABET = sorted(set(_MOJIBAKE_ALPHABET) | set("\u2019\u201c\u00a0\t
 @given(st.lists(st.text(alphabet=st.sampled_from(_NORMALIZE_ALPHABET), max_size=12), max_size=5).map("\n".join), st.sampled_from(["straight", "keep"]), st.booleans())
 def test_normalize_text_equals_whole_text_passes(text: str, quotes: str, fast: bool) -> None:
     assert normalize_text(text, quotes, fast) == reference_normalize(text, quotes, fast)  # type: ignore[arg-type]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(_BAD_ALPHABET.replace("\n", "") + "\u00e2\u20ac\u2122\u0416\u00c5\u0153\u0152."), max_size=10), max_size=8))
+def test_only_lines_with_triggers_are_looked_at(lines: list[str]) -> None:
+    import ftfy
+
+    from scrubber.normalize import FTFY_CONFIG, _needs_ftfy, _repair_fast
+
+    text = "\n".join(lines)
+    assert _repair_fast(text) == "\n".join(ftfy.fix_text(line, FTFY_CONFIG) if _needs_ftfy(line) else line for line in lines)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from("aeA \n\u00c2\u00c3\u0153\u00e9\u2019\u201c\u00a0\u200b\u00ad\u0301\u0302\u0085\x07\u2003\u0416"), max_size=10),
+    st.sampled_from(["straight", "keep"]),
+)
+def test_a_pass_called_settled_leaves_nothing_for_ftfy(text: str, quotes: str) -> None:
+    from scrubber.normalize import _pass
+
+    new, settled = _pass(text, quotes, True)  # type: ignore[arg-type]
+    if settled:
+        assert not maybe_bad(new)

@@ -111,7 +111,7 @@ def test_prefilter_finds_everything_ftfy_calls_bad(text: str) -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.sampled_from(sorted({chr(c) for c in TABLES["straight"]} | set("ab \u00e9"))), max_size=30), st.sampled_from(["straight", "keep"]))
 def test_translate_shortcut_equals_the_table(text: str, quotes: str) -> None:
-    assert _translate(text, quotes) == text.translate(TABLES[quotes])  # type: ignore[arg-type]
+    assert _translate(text, quotes)[0] == text.translate(TABLES[quotes])  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("text", ["close clinic", "caf\u00e9 \u201cquoted\u201d", "na\u00efve"])

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from bisect import bisect_right
 
 import ftfy
 from ftfy.badness import BADNESS_RE
@@ -129,10 +129,10 @@ def normalize_text(text: str, quotes: QuoteStyle = "straight", fast: bool = True
 
     The result is a fixed point: normalizing it again changes nothing.
     """
-    new = _one_pass(text, quotes, fast)
+    new, settled = _pass(text, quotes, fast)
     # Without anything for ftfy to do, the other steps are idempotent,
     # so ``new`` is already a fixed point.
-    if new == text or not maybe_bad(new):
+    if new == text or settled or not maybe_bad(new):
         return new
     # Every step works within a line, so a line that a pass leaves alone is
     # a fixed point, and so is one where ftfy has nothing to do: the next
@@ -169,18 +169,34 @@ def _whole_passes(text: str, quotes: QuoteStyle, fast: bool) -> str:
 
 
 def _one_pass(text: str, quotes: QuoteStyle, fast: bool) -> str:
+    return _pass(text, quotes, fast)[0]
+
+
+def _pass(text: str, quotes: QuoteStyle, fast: bool) -> tuple[str, bool]:
+    """One pass, and whether its result surely gives ftfy nothing to do.
+
+    That is sure when the input gave it nothing (maybe_bad False) and the
+    pass deleted no character and composed none (NFC): replacing quotes and
+    odd spaces by ASCII, collapsing spaces and stripping them cannot put two
+    non-ASCII characters side by side or make "Â " (see maybe_bad).
+    """
+    settled = False
     if fast:
-        text = _repair_fast(text)
+        settled = not maybe_bad(text)
+        if not settled:
+            text = _repair_lines_with_triggers(text)
     else:
         text = "\n".join(ftfy.fix_text(line, FTFY_CONFIG) for line in text.split("\n"))
-    text = _translate(text, quotes)
+    text, deleted = _translate(text, quotes)
+    settled = settled and not deleted
     if not text.isascii() and not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
+        settled = False
     if "  " in text:
         text = _SPACE_RUN.sub(" ", text)
     if " \n" in text or "\n " in text:
         text = _EDGE_SPACES.sub("", text)
-    return text.strip(" ")
+    return text.strip(" "), settled
 
 
 def normalize_line(line: str, quotes: QuoteStyle = "straight", fast: bool = True) -> str:
@@ -188,15 +204,17 @@ def normalize_line(line: str, quotes: QuoteStyle = "straight", fast: bool = True
     return normalize_text(line, quotes, fast)
 
 
-def _translate(text: str, quotes: QuoteStyle) -> str:
-    """``text.translate(TABLES[quotes])``, without its per-character cost where possible."""
+def _translate(text: str, quotes: QuoteStyle) -> tuple[str, bool]:
+    """``text.translate(TABLES[quotes])``, without its per-character cost where
+    possible; and whether a rarer character of the table (which may be one the
+    table deletes) was there."""
     for old, new in _COMMON[quotes]:
         if old in text:
             text = text.replace(old, new)
     others = text.encode("utf-8", "surrogatepass").translate(None, _PLAIN_ASCII)
     if others and _RARE[quotes].search(others.decode("utf-8", "surrogatepass")) is not None:
-        text = text.translate(TABLES[quotes])
-    return text
+        return text.translate(TABLES[quotes]), True
+    return text, False
 
 
 # is_bad searches its regex at every character of a line, which is slow on
@@ -227,11 +245,45 @@ def _needs_ftfy(text: str) -> bool:
 def _repair_fast(text: str) -> str:
     # What maybe_bad finds within a line it finds within the whole text, so a
     # text that passes as a whole needs no line-by-line look.
-    if not maybe_bad(text):
-        return text
-    return "\n".join(_repair_lines(text.split("\n")))
+    return _repair_lines_with_triggers(text) if maybe_bad(text) else text
 
 
-def _repair_lines(lines: Iterable[str]) -> Iterable[str]:
-    for line in lines:
-        yield ftfy.fix_text(line, FTFY_CONFIG) if _needs_ftfy(line) else line
+def _repair_lines_with_triggers(text: str) -> str:
+    # The lines where maybe_bad's triggers are, and only those, are looked at
+    # (a text with a few mojibake lines is mostly clean lines).
+    lines = text.split("\n")
+    for i in _suspect_lines(text.encode("utf-8", "surrogatepass")):
+        line = lines[i]
+        if _needs_ftfy(line):
+            lines[i] = ftfy.fix_text(line, FTFY_CONFIG)
+    return "\n".join(lines)
+
+
+# Everything maybe_bad looks for, as byte patterns over UTF-8 (a superset:
+# "Œ"/"œ" at any place).  "cL" is searched in the byte classes (see maybe_bad).
+_TRIGGER_BYTES = (_A_SPACE_BYTES, re.compile(b"\xc5[\x92\x93]"), _C1_BYTES, _SURROGATE_BYTES)
+_CL = re.compile(b"cL")
+
+
+def _suspect_lines(data: bytes) -> list[int]:
+    """The indices of the lines of ``data`` where maybe_bad may be true, in order.
+
+    Lines without any trigger have maybe_bad False, so ftfy would leave them
+    alone.  Each search skips to the next line after a hit, so a line full of
+    triggers (Cyrillic, Greek, CJK) costs one hit, not one per character.
+    """
+    newlines = [m.start() for m in _NEWLINE.finditer(data)]
+    found: set[int] = set()
+    classes = data.translate(_BYTE_CLASSES)
+    for pattern, haystack in ((_CL, classes), *((p, data) for p in _TRIGGER_BYTES)):
+        pos = 0
+        while (m := pattern.search(haystack, pos)) is not None:
+            line = bisect_right(newlines, m.start())
+            found.add(line)
+            if line >= len(newlines):
+                break
+            pos = newlines[line] + 1
+    return sorted(found)
+
+
+_NEWLINE = re.compile(b"\n")
