@@ -137,3 +137,84 @@ def test_does_not_assume_english() -> None:
     assert all(a in kept for a in article)
     assert not any(m in kept for m in menu)
     assert "Mentions légales" not in kept
+
+
+# --- signals added for issue 6: comment timestamps, script text, prose with
+# few stop words, pages without a clear article.  Every line is invented.
+
+
+def test_comment_timestamps_end_the_article() -> None:
+    """Posts under the article carry a date and a time each: a long comment
+    section after a short article does not win as "the article"."""
+    comments = []
+    for name, stamp, text in [
+        ("Petra", "19. Juni 2019 / 6:16", "Vielen Dank für den Bericht, ich bin jeden Tag über diese Straße gefahren und habe mich schon lange gefragt, wann die Brücke endlich fertig wird. Hoffentlich bleibt es dieses Mal bei dem Termin, denn die Umleitung ist wirklich eine Zumutung für alle."),
+        ("Jonas", "19. Juni 2019 / 13:20", "Ich finde es gut, dass es einen eigenen Weg für Radfahrer gibt. In unserer Stadt wird daran leider viel zu oft gespart, und am Ende müssen sich alle auf einer viel zu schmalen Spur drängeln, was für niemanden angenehm ist."),
+        ("Anna", "20. Juni 2019 / 8:05", "Zwölf Millionen Euro sind viel Geld, aber wenn man bedenkt, wie lange die Leute schon auf diese Verbindung warten, dann ist das wohl gut angelegt. Ich freue mich jedenfalls schon auf das Fest zur Eröffnung und werde sicher dabei sein."),
+    ]:
+        comments += [name, stamp, text, "Antworten", ""]
+    lines = [normalize_text(x) for x in [*MENU, "", HEADLINE, "", ARTICLE[0], "", ARTICLE[3], "", "3 Kommentare", "", *comments, *FOOTER]]
+    verdict = find_article(lines)
+    kept = kept_text(lines, verdict)
+    assert ARTICLE[0] in kept and ARTICLE[3] in kept
+    assert "19. Juni 2019 / 13:20" not in kept
+    assert not any(c.startswith("Ich finde es gut") for c in kept)
+    assert "* Politik" not in kept
+    assert all(r.startswith("page:") for r in verdict.reasons)
+
+
+def test_script_text_is_not_the_article() -> None:
+    """Script text saved with the page is dropped as "page:symbols", however long."""
+    script = "var n=arguments.length>0&&void 0!==arguments[0]?arguments[0]:window;return new Promise(function(t){if(n.indexedDB){var e=n.indexedDB.open('test');e.onerror=function(){t(true)};e.onsuccess=function(){t(false)}}else{t(false)}});" * 3
+    lines = [normalize_text(x) for x in [script, "", *MENU, "", HEADLINE, ""] + [x for a in ARTICLE for x in (a, "")] + FOOTER]
+    verdict = find_article(lines)
+    kept = kept_text(lines, verdict)
+    assert all(a in kept for a in ARTICLE)
+    assert script not in kept
+    assert verdict.reasons[0] == "page:symbols"
+
+
+def test_prose_with_few_stop_words_is_kept() -> None:
+    """Paragraphs of sentences full of names and figures (few stop words) in
+    the article do not split it: the part after them stays too."""
+    figures = [
+        "Bürgermeisterin Jana Novak, Stadtbaurat Tomasz Berg, Projektleiterin Ewa Lindqvist und Verkehrsplaner Malte Hansen präsentierten am 12. März 2024 Zahlen: 12,4 Millionen Euro Baukosten, 240 Meter Länge, 18 Meter Breite.",
+        "Beteiligte Firmen: Brückenbau Nord GmbH, Stahlwerk Süd AG, Ingenieurbüro Weber & Partner, Betonwerk Krause KG, Vermessung Schulz. Bauzeit: 26 Monate, Verzögerung: 4 Monate, Arbeiter: 85 im Schnitt.",
+        "Verkehrszählung 2023: 14.000 Autos, 2.300 Lastwagen, 3.100 Radfahrer täglich auf der Umleitung; Prognose 2026: 18.500 Autos, 5.200 Radfahrer, 900 Fußgänger täglich über die neue Brücke.",
+    ]
+    article = [ARTICLE[0], ARTICLE[1], *figures, ARTICLE[2]]
+    lines = [normalize_text(x) for x in [*MENU, "", HEADLINE, ""] + [x for a in article for x in (a, "")] + FOOTER]
+    kept = kept_text(lines, find_article(lines))
+    assert all(normalize_text(a) in kept for a in article)
+    assert "* Politik" not in kept and "Impressum" not in kept
+
+
+def test_page_without_a_clear_article_drops_only_clear_boilerplate() -> None:
+    """A short Spanish text among menus: no run is clearly the article, so the
+    short real lines stay and only the link lists go (with their reason)."""
+    menu = ["* Inicio", "* Noticias", "* Deportes", "* Cultura", "* Opinión", "* Contacto"]
+    body = [
+        "Resultado del partido de ayer",
+        "El equipo local ganó el partido de ayer por tres goles a uno ante su público en el estadio.",
+        "El primer gol llegó en el minuto 32.",
+        "La afición celebró la victoria en la plaza del pueblo hasta muy tarde en la noche del domingo.",
+    ]
+    lines = [*menu, "", *body, "", "* Aviso legal", "* Privacidad", "* Cookies"]
+    verdict = find_article(lines)
+    kept = kept_text(lines, verdict)
+    assert all(b in kept for b in body)
+    assert not any(m in kept for m in menu)
+    assert verdict.reasons[lines.index("* Deportes")] == "page:link-list"
+    assert verdict.language == "Spanish"
+
+
+def test_new_signals_keep_a_fixed_point() -> None:
+    """The kept lines of the pages above are kept again (idempotence)."""
+    script = "var n=arguments.length>0&&void 0!==arguments[0]?arguments[0]:window;return n.x(function(t){t(false)});" * 3
+    pages = [
+        [*MENU, "", "Resultado del partido", "El equipo local ganó por tres goles a uno.", "", "* Aviso legal", "* Privacidad", "* Cookies"],
+        [script, "", *made_up_page()],
+    ]
+    for lines in pages:
+        kept = kept_text(lines, find_article(lines))
+        assert all(find_article(kept).keep)

@@ -21,6 +21,12 @@ the text shows:
    before it) and to short real content next to it (dateline, one-sentence
    paragraph, quote, list items with sentences).
 
+Further signals: short date-and-time lines (one per comment or forum post)
+weigh against the run they are in when a page has several; script text and
+count lists are bad ("page:symbols"); long prose with few stop words is
+neutral; and a page without a clear article run only loses the paragraphs
+that are boilerplate by themselves (:func:`_weak`).
+
 An input that is already a clean article keeps every line: when the page has no
 boilerplate signal (no menu runs, counters or link lists) and its paragraphs are
 mostly good, nothing is dropped.
@@ -113,12 +119,25 @@ _RUN_ON_END = re.compile(r"[,(\-–/&]$")
 _RUN_ON_START = re.compile(r"^[,.;:)\]!?%]|^[^\W\d_]")
 
 
+@lru_cache(maxsize=1)
+def _stop_index() -> dict[str, tuple[int, ...]]:
+    """Each stop word of the candidate languages: the indexes of its languages in LANGUAGES."""
+    index: dict[str, list[int]] = {}
+    for li, lang in enumerate(LANGUAGES):
+        for w in load_stoplist(lang):
+            index.setdefault(w, []).append(li)
+    return {w: tuple(v) for w, v in index.items()}
+
+
 def pick_language(words: Counter[str]) -> tuple[str, frozenset[str]]:
     """The candidate language whose stop words are most frequent among ``words``."""
     best, best_n = "", 0
-    keys = set(words)
-    for lang in LANGUAGES:
-        n = sum(map(words.__getitem__, load_stoplist(lang).intersection(keys)))
+    counts = [0] * len(LANGUAGES)
+    index = _stop_index()
+    for w, c in words.items():
+        for li in index.get(w, ()):
+            counts[li] += c
+    for lang, n in zip(LANGUAGES, counts):
         if n > best_n:
             best, best_n = lang, n
     total = sum(words.values())
@@ -186,6 +205,21 @@ def _paragraphs(lines: Sequence[str], stop: frozenset[str]) -> list[_Para]:
     return paras
 
 
+# Script or style text saved with the page, and archive or tag lists with
+# counts ("Juni (3) Mai (5) April (2)"): brackets, semicolons and operators
+# make up more than 1 / CODE_SHARE of the characters.  _CODE_HINT is a quick
+# test that skips the count for ordinary prose.
+_CODE = re.compile(r"[{}();=<>&|\[\]]")
+_CODE_HINT = re.compile(r"[{}();=&|<>\[\]]")
+CODE_SHARE = 12
+# A long paragraph of sentences whose stop-word density is below jusText's
+# low mark but at least PROSE_STOPWORDS (names and figures, informal words the
+# list lacks, a language without a list) is neutral, not evidence against.
+PROSE_CHARS = 150
+PROSE_STOPWORDS = 0.15
+PROSE_WEIGHT = 0.0
+
+
 def _classify(p: _Para, has_stop: bool) -> None:
     if p.words == 0:
         p.kind, p.reason = "bad", "page:counter"
@@ -196,11 +230,18 @@ def _classify(p: _Para, has_stop: bool) -> None:
     if p.chars < LENGTH_LOW:
         p.kind, p.reason = "short", "page:short"
         return
+    if _CODE_HINT.search(p.text) is not None and len(_CODE.findall(p.text)) * CODE_SHARE > p.chars:
+        p.kind, p.reason = "bad", "page:symbols"
+        return
     dens = p.density if has_stop else 0.4
     if dens >= STOPWORDS_HIGH:
         p.kind = "good" if p.chars >= LENGTH_HIGH else "near"
     elif dens >= STOPWORDS_LOW:
         p.kind = "near"
+    elif p.sentence and p.chars >= PROSE_CHARS and dens >= PROSE_STOPWORDS:
+        # a long paragraph of sentences with some stop words: prose in a
+        # style the list knows less well (names, figures, informal words)
+        p.kind, p.reason = "prose", "page:low-stopwords"
     else:
         p.kind, p.reason = "bad", "page:low-stopwords"
 
@@ -211,6 +252,8 @@ def _weight(p: _Para) -> float:
         return min(p.chars, 1500) / 100.0
     if p.kind == "near":
         return min(p.chars, 1500) / (200.0 if p.sentence else 400.0)
+    if p.kind == "prose":
+        return PROSE_WEIGHT
     if p.kind == "short":
         if p.sentence and p.words >= 3 and p.stops:
             return 0.2
@@ -265,6 +308,13 @@ def find_article(lines: Sequence[str]) -> PageVerdict:
 
 
 MAX_PASSES = 4
+# A best run with a sum below MIN_ARTICLE and fewer than MIN_PARAS paragraphs
+# of weight MIN_PARA or more is no clear article (a short text among widgets,
+# a recipe of lists): then only paragraphs that are boilerplate by themselves
+# (weight below FALLBACK_MIN: link lists, counters, symbols) are dropped.
+MIN_ARTICLE = 3.0
+MIN_PARA = 0.3
+MIN_PARAS = 3
 # A page where the article would leave out at most this many paragraphs is
 # taken as clean already: everything stays.
 CLEAN_MAX_DROPPED = 2
@@ -283,6 +333,7 @@ def _one_pass(lines: Sequence[str]) -> PageVerdict:
         _classify(p, bool(stop))
 
     weights = [_weight(p) for p in paras]
+    _mark_stamps(paras, weights)
     s, e, total = _choose_run(weights, paras, n)
     anchor = _anchor(paras, weights)
     if anchor is not None and not (anchor < s <= anchor + ANCHOR_REACH):
@@ -291,6 +342,8 @@ def _one_pass(lines: Sequence[str]) -> PageVerdict:
             s, e, total = hs, he, htotal
     if e < s:  # nothing article-like: keep all (no basis to drop anything)
         return PageVerdict(tuple(True for _ in lines), tuple("page:no-article" for _ in lines), None, language)
+    if total < MIN_ARTICLE and sum(1 for w in weights[s : e + 1] if w >= MIN_PARA) < MIN_PARAS:
+        return _weak(lines, paras, weights, language)
     s0 = s
     s = _extend(weights, s, -1)
     # nothing before a headline that repeats the page title is article
@@ -323,7 +376,31 @@ def _one_pass(lines: Sequence[str]) -> PageVerdict:
     dropped = sum(1 for p in paras if not keep[p.first])
     if dropped <= CLEAN_MAX_DROPPED:
         return PageVerdict(tuple(True for _ in lines), tuple("page:clean" for _ in lines), None, language)
-    # a blank line stays when the line before or after it does
+    _blanks(lines, keep, reasons)
+    return PageVerdict(tuple(keep), tuple(reasons), paras[head].first if head is not None else None, language)
+
+
+def _weak(lines: Sequence[str], paras: Sequence[_Para], weights: Sequence[float], language: str) -> PageVerdict:
+    """No run of the page is clearly the article: drop only what is boilerplate by itself."""
+    n = len(lines)
+    keep = [True] * n
+    reasons = ["page:weak"] * n
+    for p, w in zip(paras, weights):
+        if w < FALLBACK_MIN:
+            for i in range(p.first, p.last + 1):
+                keep[i], reasons[i] = False, p.reason or "page:weak-drop"
+    if sum(1 for p in paras if not keep[p.first]) <= CLEAN_MAX_DROPPED:
+        return PageVerdict(tuple(True for _ in lines), tuple("page:clean" for _ in lines), None, language)
+    _blanks(lines, keep, reasons)
+    return PageVerdict(tuple(keep), tuple(reasons), None, language)
+
+
+FALLBACK_MIN = -0.3
+
+
+def _blanks(lines: Sequence[str], keep: list[bool], reasons: list[str]) -> None:
+    """A blank line stays when the line before or after it does."""
+    n = len(lines)
     prev_kept = False
     for i in range(n):
         if lines[i]:
@@ -336,7 +413,6 @@ def _one_pass(lines: Sequence[str]) -> PageVerdict:
             next_kept = keep[i]
         elif next_kept:
             keep[i], reasons[i] = True, "page:blank"
-    return PageVerdict(tuple(keep), tuple(reasons), paras[head].first if head is not None else None, language)
 
 
 # The headline anchor: a short line that repeats the page title (the first
@@ -484,3 +560,27 @@ def _headline(paras: Sequence[_Para], weights: Sequence[float], s: int, lines: S
 
 def _key(text: str) -> str:
     return " ".join(_WORD.findall(text.lower()))
+
+
+# A timestamp line: a short line with a date and a time of day, as comments
+# and forum posts carry one each ("19. Juni 2019 / 6:16", "May 30, 2019 at
+# 1:06 PM", "12.10.2015, 19:16 Uhr").  One such line is the article's dateline;
+# when the page has at least STAMPS_MIN of them they mark posts after the
+# article and weigh STAMP_WEIGHT against the run they are in.
+_TIME = re.compile(r"(?<![\d.:])\d{1,2}:\d{2}(?::\d{2})?(?![\d.:]\d)")
+_DATE = re.compile(r"\d{1,2}\.\s?\d{1,2}\.(?:\s?\d{2,4})?|\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}|(?<!\d)(?:1[89]|20)\d{2}(?!\d)|\d{1,2}\.?\s+[^\W\d_]{3,}\.?,?\s+\d{4}")
+STAMP_CHARS = 80
+STAMPS_MIN = 2
+STAMP_WEIGHT = -3.0
+
+
+def _is_stamp(p: _Para) -> bool:
+    return p.chars <= STAMP_CHARS and _TIME.search(p.text) is not None and _DATE.search(p.text) is not None
+
+
+def _mark_stamps(paras: Sequence[_Para], weights: list[float]) -> None:
+    stamps = [k for k, p in enumerate(paras) if _is_stamp(p)]
+    if len(stamps) < STAMPS_MIN:
+        return
+    for k in stamps:
+        weights[k] = min(weights[k], STAMP_WEIGHT)
