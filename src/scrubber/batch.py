@@ -46,6 +46,7 @@ from .read import decode
 from .report import SafetyValve, result_stats
 from .review import FileReview, file_review
 from .settings import Settings
+from .urls import Location, is_url
 from .write import render_text
 
 Mode = Literal["mirror", "aggregate", "in-place", "check", "signatures", "lines", "line-texts", "review"]
@@ -63,7 +64,7 @@ class BatchOptions:
 
     mode: Mode
     fmt: str = "text"
-    outdir: Path | None = None
+    outdir: Location | None = None  # a Path, or an fsspec URL (see scrubber.urls)
     input_format: str = "auto"
     text_key: str = "text"
     front_matter: bool = False
@@ -113,23 +114,32 @@ class Outcome:
 
 
 def walk(
-    roots: Iterable[Path],
+    roots: Iterable[Location],
     include: tuple[str, ...] = DEFAULT_INCLUDE,
     exclude: tuple[str, ...] = (),
     follow_symlinks: bool = False,
-    skip: Iterable[Path] = (),
+    skip: Iterable[Location] = (),
 ) -> Iterator[Job]:
     """The files under ``roots``, in sorted order, as a stream (nothing is held).
 
     Hidden files and folders (a leading dot, so .git too) are skipped, and so
     is everything under ``skip`` (the output folder).  Symbolic links are
     skipped unless ``follow_symlinks``; a folder reached twice (a link loop) is
-    walked once.  With several roots, relative paths start with the root's name.
+    walked once.  With several roots, relative paths start with the root's name.  A root
+    may be an fsspec URL (walked by :func:`scrubber.urls.walk_url`, in the same order).
     """
     roots = list(roots)
-    skip_real = {os.path.realpath(p) for p in skip}
+    skip = list(skip)
+    skip_real = {os.path.realpath(p) for p in skip if not is_url(p)}
     seen: set[tuple[int, int]] = set()
     for root in roots:
+        if is_url(root):
+            from .urls import walk_url
+
+            for src, rel, explicit in walk_url(root, len(roots) > 1, include, exclude, follow_symlinks, skip, _selected, _excluded):  # type: ignore[arg-type]
+                yield Job(src, rel, explicit=explicit)
+            continue
+        assert isinstance(root, Path)
         prefix = PurePosixPath(root.resolve().name) if len(roots) > 1 else PurePosixPath()
         if not root.is_dir():
             yield Job(str(root), str(prefix / root.name), explicit=True)
@@ -186,12 +196,17 @@ def _excluded(rel: PurePosixPath, exclude: tuple[str, ...]) -> bool:
     return any(fnmatch.fnmatch(n, g) for n in names for g in exclude)
 
 
-def check_outdir(roots: Iterable[Path], outdir: Path) -> str | None:
+def check_outdir(roots: Iterable[Location], outdir: Location) -> str | None:
     """A problem with writing to ``outdir`` given these input folders, or None."""
+    roots = list(roots)
+    if is_url(outdir) or any(is_url(r) for r in roots):
+        from . import urls
+
+        return urls.check_outdir(roots, outdir)
     out = Path(os.path.realpath(outdir))
     for root in roots:
         r = Path(os.path.realpath(root))
-        if not root.is_dir():
+        if not Path(root).is_dir():
             continue
         if out == r or r in out.parents:
             return f"the output folder {outdir} is inside the input folder {root}"
@@ -273,7 +288,7 @@ class Context:
         return cls(cleaner, options, cache, signer)
 
 
-def output_path(options: BatchOptions, rel: str) -> Path:
+def output_path(options: BatchOptions, rel: str) -> Location:
     assert options.outdir is not None
     p = PurePosixPath(rel)
     name = p.name
@@ -285,6 +300,13 @@ def output_path(options: BatchOptions, rel: str) -> Path:
         name = base + _SUFFIX[options.fmt]
     elif suffix.lower() == "jsonl":
         name = base + ".txt"  # JSONL records written out as text
+    if is_url(options.outdir):
+        from .urls import join
+
+        if ".." in p.parent.parts:
+            raise ScrubberError(rel, "output path would leave the output folder")
+        return join(options.outdir, *(part for part in p.parent.parts if part not in ("", ".")), name)
+    assert isinstance(options.outdir, Path)
     out = options.outdir.joinpath(*p.parent.parts, name)
     if os.path.commonpath([os.path.abspath(out), os.path.abspath(options.outdir)]) != os.path.abspath(options.outdir):
         raise ScrubberError(rel, "output path would leave the output folder")
@@ -317,6 +339,11 @@ def process_file(ctx: Context, job: Job) -> Outcome:
             outcome.fragment = output
         elif options.mode == "mirror":
             target = output_path(options, job.rel)
+            if isinstance(target, str):  # a URL: written whole, in one put (scrubber.urls)
+                from .urls import write_url
+
+                write_url(target, output)
+                return outcome
             if _same_file_content(target, output):
                 return outcome
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -328,6 +355,8 @@ def process_file(ctx: Context, job: Job) -> Outcome:
             if options.show_diff:
                 outcome.diff = unified_diff(job.src, data, output)
         else:  # in-place
+            if is_url(job.src):
+                raise ScrubberError(job.src, "--in-place works on local files, not URLs")
             if not os.stat(job.src).st_mode & 0o222:
                 raise ScrubberError(job.src, "is read-only; not changed")
             if options.show_diff:

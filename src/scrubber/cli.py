@@ -19,7 +19,6 @@ import typer
 from rich.console import Console
 
 from . import __version__
-from .atomic import write_atomic
 from .batch import AGGREGATE_NAMES, DEFAULT_INCLUDE, BatchOptions, without_articles
 from .corpus import Corpus, PassLog, dedup_corpus, with_drop
 from .engine_dask import ENGINES, open_engine
@@ -35,6 +34,7 @@ from .model import CleanResult
 from .pipeline import Cleaner
 from .report import RunReport, SafetyValve, result_stats
 from .review import ReviewBuilder, file_review
+from .urls import Location, is_url, location, per_process
 
 EXIT_OK = 0
 EXIT_CHANGED = 1
@@ -170,22 +170,38 @@ def clean_all(cleaner: Cleaner, paths: list[str], input_format: str, text_key: s
     return cleaned
 
 
-def write_output(data: bytes, output: Path | None) -> None:
+def write_output(data: bytes, output: Location | None) -> None:
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
-    if output.name.lower().endswith(".gz"):
+    if str(output).lower().endswith(".gz"):
         data = gzip.compress(data, mtime=0)  # mtime 0: the same input gives the same bytes
     write_or_fail(output, data)
 
 
-def write_or_fail(path: Path, data: bytes) -> None:
-    """Write ``path`` atomically, or stop the run with one line naming it."""
+def write_or_fail(path: Location, data: bytes) -> None:
+    """Write ``path`` atomically (a URL: whole, in one put), or stop the run with one line naming it."""
+    from . import urls
+
     try:
-        write_atomic(path, data)
+        urls.write(path, data)
     except OSError as exc:
         raise fail(f"{path}: cannot write: {exc.strerror or exc}") from None
+    except ScrubberError as exc:
+        raise fail(str(exc)) from None
+
+
+def is_folder(path: str) -> bool:
+    """Whether a command-line path (or URL) is a folder; a URL that cannot be reached is a one-line error."""
+    if not is_url(path):
+        return Path(path).is_dir()
+    from . import urls
+
+    try:
+        return urls.is_dir(path)
+    except ScrubberError as exc:
+        raise fail(str(exc)) from None
 
 
 @app.command()
@@ -193,8 +209,8 @@ def clean(
     ctx: typer.Context,
     paths: PathsArg = None,
     output: Annotated[
-        Optional[Path],
-        typer.Option("--output", "-o", help="Write to this file (atomically; gzip when it ends in .gz) instead of standard output.", show_default=False),
+        Optional[str],
+        typer.Option("--output", "-o", help="Write to this file (atomically; gzip when it ends in .gz) instead of standard output; with folders, the output folder. Paths or fsspec URLs (s3://, gs://, file://, memory://).", show_default=False),
     ] = None,
     fmt: Annotated[
         Optional[str],
@@ -215,10 +231,10 @@ def clean(
     input_format: InputFormatOpt = "auto",
     text_key: TextKeyOpt = "text",
     report_path: Annotated[
-        Optional[Path],
+        Optional[str],
         typer.Option("--report", help="Write a JSON summary of the run (files, articles, bytes, drops per rule, warnings, duration) to this file.", show_default=False),
     ] = None,
-    review_path: Annotated[Optional[Path], typer.Option("--review", help="Also write a self-contained HTML review page of what was cut and why.", show_default=False)] = None,
+    review_path: Annotated[Optional[str], typer.Option("--review", help="Also write a self-contained HTML review page of what was cut and why.", show_default=False)] = None,
     min_body: Annotated[int, typer.Option("--min-body", min=0, help="Safety valve: flag an article whose body has fewer words than this.")] = SafetyValve.min_body,
     max_removed: Annotated[float, typer.Option("--max-removed", min=0.0, max=1.0, help="Safety valve: flag a file that lost more than this share of its words.")] = SafetyValve.max_removed,
     strict: Annotated[bool, typer.Option("--strict", help="Do not use flagged results: leave the file as it is (in place) or write its normalized input instead; exit 1.")] = False,
@@ -240,7 +256,9 @@ def clean(
     paths = [p for p in resolve_paths(ctx, paths) if file_config.selects(p)]
     report = RunReport()
     valve = SafetyValve(min_body=min_body, max_removed=max_removed)
-    folders = [p for p in paths if p != "-" and Path(p).is_dir()]
+    folders = [p for p in paths if p != "-" and is_folder(p)]
+    if in_place and any(is_url(p) for p in paths):
+        raise fail(f"{next(p for p in paths if is_url(p))}: --in-place works on local files, not URLs (write the clean files elsewhere with -o)")
     if (engine != "local" or scheduler or shard) and not folders:
         raise fail("--engine, --scheduler and --shard work on folders (batch runs)")
     if check or diff or in_place or folders:
@@ -259,7 +277,7 @@ def clean(
         options = BatchOptions(
             mode=mode,  # type: ignore[arg-type]
             fmt=fmt,
-            outdir=output if mode in ("mirror", "aggregate") else None,
+            outdir=location(output) if output is not None and mode in ("mirror", "aggregate") else None,
             input_format=input_format,
             text_key=text_key,
             front_matter=front_matter,
@@ -284,23 +302,25 @@ def clean(
         workers = jobs or os.cpu_count() or 1
         if not folders:  # a list of files (pre-commit's batches): a pool only pays for many
             workers = max(1, min(workers, len(paths) // 8))
+        if any(per_process(p) for p in [*paths, output]):
+            workers = 1  # memory:// lives in this process: no worker processes (the dask engine refuses it)
         builder = ReviewBuilder() if review_path is not None else None
         try:
             with open_engine(check_choice("--engine", engine, ENGINES), scheduler, workers) as run:
                 if dedup:
-                    corpus = Corpus(tuple(Path(p) for p in paths), walk_options.include, walk_options.exclude, follow_symlinks, input_format, text_key)
+                    corpus = Corpus(tuple(location(p) for p in paths), walk_options.include, walk_options.exclude, follow_symlinks, input_format, text_key)
                     found = dedup_corpus(cleaner.settings, corpus, dedup_threshold, workers, PassLog(), engine=run)
                     options = with_drop(options, found)
                     report.dedup = found.to_dict()
                     if not quiet:
                         typer.echo(f"scrubber: dedup: {found.summary_line()}", err=True)
-                code = run_batch(cleaner.settings, options, [Path(p) for p in paths], walk_options, workers, quiet, report, builder, engine=run)
+                code = run_batch(cleaner.settings, options, [location(p) for p in paths], walk_options, workers, quiet, report, builder, engine=run)
         except ScrubberError as exc:
             raise fail(str(exc)) from None
         if report_path is not None:
-            write_report(report, report_path)
+            write_report(report, location(report_path))
         if builder is not None and review_path is not None:
-            write_review(builder, report, review_path)
+            write_review(builder, report, location(review_path))
         raise typer.Exit(code)
     if fmt is None:
         fmt = "jsonl" if paths and all(input_format_of(p, input_format) == "jsonl" for p in paths) else "text"  # type: ignore[arg-type]
@@ -315,14 +335,14 @@ def clean(
         builder = ReviewBuilder()
         for c in cleaned:
             builder.add(file_review(c.source, [c.result], valve.flags(result_stats(c.result))))
-        write_review(builder, report, review_path)
+        write_review(builder, report, location(review_path))
     cleaned = apply_valve(cleaned, valve, strict, report)
     text = render(fmt, ((c.result, records(c.result, c.source, c.extra)) for c in cleaned), front_matter)
     data = text.encode("utf-8", "surrogateescape")
     report.bytes_out = len(data)
-    write_output(data, output)
+    write_output(data, location(output) if output is not None else None)
     if report_path is not None:
-        write_report(report, report_path)
+        write_report(report, location(report_path))
     if report.skipped_records:
         warn(f"{len(report.skipped_records)} record(s) skipped")
         raise typer.Exit(EXIT_CHANGED)
@@ -350,11 +370,11 @@ def as_normalized_input(result: CleanResult) -> CleanResult:
     return replace(result, articles=(), text=text + "\n" if text else "")
 
 
-def write_review(builder: ReviewBuilder, report: RunReport, path: Path) -> None:
+def write_review(builder: ReviewBuilder, report: RunReport, path: Location) -> None:
     write_or_fail(path, builder.render(report).encode("utf-8", "surrogateescape"))
 
 
-def write_report(report: RunReport, path: Path) -> None:
+def write_report(report: RunReport, path: Location) -> None:
     write_or_fail(path, report.to_json().encode("utf-8"))
 
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 from .batch import BatchOptions, Job, Outcome, run_local, walk
 from .dedup import ArticleSig, DedupResult, find_duplicates
 from .learn import TITLE_MIN_SHARE, LearnedLine, LineCounts, is_excluded, is_title_hash
 from .settings import Settings
+from .urls import Location
 
 Engine = Callable[[Settings, BatchOptions, Iterable[Job], int], Iterator[Outcome]]
 
@@ -41,7 +41,7 @@ class PassLog:
 class Corpus:
     """Which files a pass reads, and how."""
 
-    roots: tuple[Path, ...]
+    roots: tuple[Location, ...]  # paths, or fsspec URLs
     include: tuple[str, ...]
     exclude: tuple[str, ...] = ()
     follow_symlinks: bool = False
@@ -84,6 +84,14 @@ def learn_corpus(
             ex = examples.setdefault(h, [])
             if len(ex) < 2:
                 ex.append(outcome.rel)
+    return learned_lines(frequent, texts, examples), counts
+
+
+def learned_lines(frequent: dict[int, tuple[int, float]], texts: dict[int, str], examples: dict[int, list[str]]) -> list[LearnedLine]:
+    """Learn's end: the frequent lines (hash -> files, share) with their texts and examples, as rules.
+
+    Shared by the one-machine run and the merge of shard partials (scrubber.shard).
+    """
     by_text: dict[str, LearnedLine] = {}
     for h, (files, share) in frequent.items():
         text = texts.get(h)
@@ -93,7 +101,7 @@ def learn_corpus(
         old = by_text.get(text)  # a line counted both as title and as body: one rule, the larger count
         if old is None or (line.files, line.share) > (old.files, old.share):
             by_text[text] = line
-    return list(by_text.values()), counts
+    return list(by_text.values())
 
 
 def with_drop(options: BatchOptions, result: DedupResult) -> BatchOptions:

@@ -24,7 +24,8 @@ so results are byte for byte those of the local engine.
 
 Files are read and written by the workers: on a remote cluster, inputs,
 outputs and the cache must be on a file system the workers see at the same
-paths.  Relative paths work when the workers run in this command's folder
+paths, or be URLs they can reach (``s3://``, ``gs://``, ``file://`` on a shared
+file system; ``memory://`` is refused: it lives in one process).  Relative paths work when the workers run in this command's folder
 (always so for the local cluster); otherwise the run stops with a line asking
 for absolute paths.
 """
@@ -49,6 +50,7 @@ from . import __version__
 from .batch import BatchOptions, Context, Job, Outcome, process_file
 from .errors import ScrubberError
 from .settings import Settings
+from .urls import is_absolute, is_url, per_process
 
 INSTALL_HINT = 'needs the extra: pip install "scrubber[dask]"'
 ENGINES = ("local", "dask")
@@ -177,6 +179,7 @@ class DaskEngine:
 
     def __call__(self, settings: Settings, options: BatchOptions, jobs: Iterable[Job], workers: int) -> Iterator[Outcome]:
         """Outcomes in the order of ``jobs`` (``workers`` sizes a local cluster started here)."""
+        _check_shared("output folder", [options.outdir] if options.outdir is not None else [])
         client = self.connect(workers)
         options = _absolute_options(options)
         relative_ok = self._worker_cwds <= {os.getcwd()}
@@ -197,6 +200,7 @@ class DaskEngine:
                     chunk = next(chunks, None)
                     if chunk is None:
                         break
+                    _check_shared("input", [job.src for job in chunk])
                     if not relative_ok:
                         _check_absolute("input", [job.src for job in chunk])
                     pending.append(client.submit(_run_chunk, token, config, chunk, key=f"scrubber-{run}-{serial}", pure=False, retries=self.retries))
@@ -271,16 +275,23 @@ def _chunks(jobs: Iterable[Job], size: int) -> Iterator[list[Job]]:
 def _absolute_options(options: BatchOptions) -> BatchOptions:
     """Output and cache folders as absolute paths (they do not enter any output)."""
     changes: dict[str, Path] = {}
-    if options.outdir is not None:
+    if options.outdir is not None and not is_url(options.outdir):
         changes["outdir"] = Path(os.path.abspath(options.outdir))
     if options.cache_dir is not None:
         changes["cache_dir"] = Path(os.path.abspath(options.cache_dir))
     return replace(options, **changes) if changes else options  # type: ignore[arg-type]
 
 
+def _check_shared(what: str, locations: list[Any]) -> None:
+    """memory:// URLs live in this process: the workers cannot see them."""
+    for loc in locations:
+        if per_process(loc):
+            raise ScrubberError(str(loc), f"a memory:// {what} lives in this process only; the dask workers cannot see it: use --engine local, or file://, s3://, gs:// URLs")
+
+
 def _check_absolute(what: str, paths: list[str]) -> None:
     for p in paths:
-        if not os.path.isabs(p):
+        if not is_absolute(p):
             raise ScrubberError(p, f"the dask workers run in another folder than this command: give the {what} as an absolute path")
 
 

@@ -23,6 +23,7 @@ from .errors import InputError
 from .model import CleanResult
 from .pipeline import Cleaner
 from .read import decode, read_path
+from .urls import is_url
 
 InputFormat = Literal["auto", "text", "jsonl"]
 
@@ -50,8 +51,15 @@ def input_format_of(path: str, requested: InputFormat) -> Literal["text", "jsonl
 
 
 def read_bytes(path: str) -> bytes:
-    """The bytes of ``path`` (``-`` is standard input), gunzipped when it ends in .gz."""
-    data = sys.stdin.buffer.read() if path == "-" else read_path(Path(path))
+    """The bytes of ``path`` (``-`` is standard input, ``scheme://`` an fsspec URL), gunzipped when it ends in .gz."""
+    if path == "-":
+        data = sys.stdin.buffer.read()
+    elif is_url(path):
+        from .urls import read_url  # fsspec, imported only for URLs
+
+        data = read_url(path)
+    else:
+        data = read_path(Path(path))
     if path.lower().endswith(".gz"):
         try:
             data = gzip.decompress(data)

@@ -19,7 +19,6 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
-from pathlib import Path
 from types import FrameType
 from typing import IO
 
@@ -27,7 +26,6 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
-from .atomic import atomic_writer
 from .batch import AGGREGATE_NAMES, DEFAULT_INCLUDE, BatchOptions, Job, Outcome, check_outdir, run_local, walk
 from .corpus import Engine
 from .errors import ScrubberError
@@ -35,6 +33,7 @@ from .report import RunReport
 from .shard import Shard, select
 from .review import ReviewBuilder
 from .settings import Settings
+from .urls import Location
 
 EXIT_INTERRUPTED = 130
 FLAGGED_SHOWN = 10  # flagged files named on stderr; the report lists them all
@@ -60,7 +59,7 @@ def _say(message: str) -> None:
 def run_batch(
     settings: Settings,
     options: BatchOptions,
-    roots: list[Path],
+    roots: list[Location],
     walk_options: WalkOptions,
     workers: int,
     quiet: bool,
@@ -69,16 +68,22 @@ def run_batch(
     engine: Engine = run_local,
 ) -> int:
     if options.outdir is not None:
-        problem = check_outdir(roots, options.outdir)
-        if problem is None and options.outdir.exists() and not options.outdir.is_dir():
-            problem = f"the output folder {options.outdir} is a file"
+        from . import urls
+
+        try:
+            problem = check_outdir(roots, options.outdir)
+            if problem is None and urls.exists(options.outdir) and not urls.is_dir(options.outdir):
+                problem = f"the output folder {options.outdir} is a file"
+            if problem is None:
+                urls.make_dirs(options.outdir)
+        except ScrubberError as exc:
+            problem = str(exc)
         if problem is not None:
             _say(f"error: {problem}")
             return 2
-        options.outdir.mkdir(parents=True, exist_ok=True)
 
     def jobs() -> Iterator[Job]:
-        skip = [options.outdir] if options.outdir is not None else []
+        skip: list[Location] = [options.outdir] if options.outdir is not None else []
         if options.cache_dir is not None:
             skip.append(options.cache_dir)
         found = walk(roots, walk_options.include, walk_options.exclude, walk_options.follow_symlinks, skip)
@@ -93,7 +98,9 @@ def run_batch(
             sink: IO[bytes] | None = None
             if options.mode == "aggregate":
                 assert options.outdir is not None
-                sink = stack.enter_context(atomic_writer(options.outdir / AGGREGATE_NAMES[options.fmt]))
+                from .urls import join, writer  # atomic for paths; one upload at the end for URLs
+
+                sink = stack.enter_context(writer(join(options.outdir, AGGREGATE_NAMES[options.fmt])))
             progress = stack.enter_context(_progress(jobs, show_progress))
             first_fragment = True
             if sink is not None and options.fmt == "json":

@@ -8,7 +8,11 @@ disjoint and together hold every file, and adding a file moves no other.
 
 For dedup, each shard's signatures can be written to a partial file
 (:func:`write_dedup_partial`) and the partials merged anywhere
-(:func:`merge_dedup`) into the report an unsharded run would give.
+(:func:`merge_dedup`) into the report an unsharded run would give.  For
+learn, each shard's first-pass counts go to a partial file
+(:func:`learn_shard`, :func:`write_learn_partial`) and :func:`merge_learn`
+makes the rules file an unsharded run would give (see there for how the
+second pass is done).  Partial files may be paths or fsspec URLs.
 """
 
 from __future__ import annotations
@@ -17,8 +21,9 @@ import base64
 import hashlib
 import json
 import re
+from collections import deque
 from collections.abc import Iterable, Iterator
-from pathlib import Path
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
@@ -26,10 +31,12 @@ import numpy as np
 from . import __version__
 from .batch import Job
 from .errors import ScrubberError
+from .urls import Location, per_process
 
 if TYPE_CHECKING:
     from .corpus import Corpus, Engine, PassLog
     from .dedup import ArticleSig, DedupResult
+    from .learn import LearnedLine, LineCounts
     from .settings import Settings
 
 MAX_SHARDS = 1_000_000
@@ -120,10 +127,8 @@ def shard_signatures(settings: "Settings", corpus: "Corpus", shard: Shard | None
     return sigs
 
 
-def write_dedup_partial(path: "Path", shard: Shard, settings: "Settings", corpus: "Corpus", sigs: list["ArticleSig"], log: "PassLog") -> None:
+def write_dedup_partial(path: Location, shard: Shard, settings: "Settings", corpus: "Corpus", sigs: list["ArticleSig"], log: "PassLog") -> None:
     """Write one shard's signatures (and its problems) atomically to ``path``."""
-    from .atomic import write_atomic
-
     header = {
         "format": PARTIAL_FORMAT,
         "version": PARTIAL_VERSION,
@@ -141,13 +146,20 @@ def write_dedup_partial(path: "Path", shard: Shard, settings: "Settings", corpus
                 ensure_ascii=False,
             )
         )
+    _write(path, lines)
+
+
+def _write(path: Location, lines: list[str]) -> None:
+    """A partial file, written whole: atomically for a path, in one put for a URL."""
+    from . import urls
+
     try:
-        write_atomic(path, ("\n".join(lines) + "\n").encode("utf-8", "surrogateescape"))
+        urls.write(path, ("\n".join(lines) + "\n").encode("utf-8", "surrogateescape"))
     except OSError as exc:
         raise ScrubberError(str(path), f"cannot write: {exc.strerror or exc}") from None
 
 
-def read_dedup_partials(paths: Iterable["Path"]) -> tuple[list["ArticleSig"], "PassLog"]:
+def read_dedup_partials(paths: Iterable[Location]) -> tuple[list["ArticleSig"], "PassLog"]:
     """The signatures of all shards, checked: one partial per shard of the same run, none missing."""
     from .corpus import PassLog
     from .dedup import ArticleSig
@@ -158,7 +170,7 @@ def read_dedup_partials(paths: Iterable["Path"]) -> tuple[list["ArticleSig"], "P
     count = fingerprint = None
     for path in paths:
         try:
-            with open(path, encoding="utf-8", errors="surrogateescape") as f:
+            with _open(path) as f:
                 header = _header(str(path), f.readline())
                 index, n = header["shard"]
                 if count is None:
@@ -188,7 +200,7 @@ def read_dedup_partials(paths: Iterable["Path"]) -> tuple[list["ArticleSig"], "P
     return sigs, log
 
 
-def merge_dedup(paths: Iterable["Path"], threshold: float) -> tuple["DedupResult", "PassLog"]:
+def merge_dedup(paths: Iterable[Location], threshold: float) -> tuple["DedupResult", "PassLog"]:
     """Dedup's reduce over the partials of every shard."""
     from .dedup import find_duplicates
 
@@ -196,15 +208,17 @@ def merge_dedup(paths: Iterable["Path"], threshold: float) -> tuple["DedupResult
     return find_duplicates(sigs, threshold), log
 
 
-def _header(path: str, line: str) -> dict[str, Any]:
+def _header(path: str, line: str, kind: str = PARTIAL_FORMAT) -> dict[str, Any]:
     try:
         header = json.loads(line)
-        ok = isinstance(header, dict) and header.get("format") == PARTIAL_FORMAT
+        ok = isinstance(header, dict) and header.get("format") == kind
     except ValueError:
         ok = False
     if not ok:
-        raise ScrubberError(path, "is not a partial dedup result (made by dedup --shard I/N --partial FILE)")
-    if header.get("version") != PARTIAL_VERSION or header.get("scrubber") != __version__:
+        command = "learn" if kind == LEARN_PARTIAL_FORMAT else "dedup"
+        raise ScrubberError(path, f"is not a partial {command} result (made by {command} --shard I/N --partial FILE)")
+    version = LEARN_PARTIAL_VERSION if kind == LEARN_PARTIAL_FORMAT else PARTIAL_VERSION
+    if header.get("version") != version or header.get("scrubber") != __version__:
         raise ScrubberError(path, f"was made by scrubber {header.get('scrubber')}; this is {__version__}: rerun its shard")
     return header
 
@@ -222,3 +236,284 @@ def _array(a: "np.ndarray") -> dict[str, str]:
 def _unarray(d: dict[str, str]) -> "np.ndarray":
     dtype = np.dtype(d["dtype"])
     return np.frombuffer(base64.b64decode(d["data"]), dtype=dtype).astype(dtype.newbyteorder("="))
+
+
+def _open(path: Location) -> Any:
+    from . import urls
+
+    return urls.open_text(path)
+
+
+# -- learn across shards: counts per shard, a merge anywhere ----------------------------
+#
+# Learn's first pass is counts: per (folder, line hash), in how many files.
+# Each shard writes them as sorted arrays (JSON lines again: a header, the
+# arrays in base64, then one line per file: its walk position, relative path
+# and source), and ``merge_learn`` adds them up.  The second pass (the text
+# of each frequent line and the first two files holding it, in path order)
+# needs the merged counts; rather than a second sharded pass, each partial
+# also keeps, per line hash, the walk positions of the first two files of its
+# shard holding it.  The merge takes the two smallest across shards (the
+# first two files of the whole corpus), and reads back only the first file of
+# each frequent line to get its text (a line's hash is the hash of its text,
+# so any file holding it gives the same text): at most one file per rule, with
+# the same per-file function.  The rules file is byte for byte the unsharded
+# one.  Walk positions come from a walk of the whole tree (names only), which
+# every shard does anyway to select its files; the merge checks that the
+# shards saw the same number of files.
+
+LEARN_PARTIAL_FORMAT = "scrubber-learn-partial"
+LEARN_PARTIAL_VERSION = 1
+
+
+@dataclass
+class LearnShard:
+    """Learn's first pass over one shard: the counts, and where each line was first seen."""
+
+    counts: "LineCounts"
+    first: dict[int, tuple[int, ...]] = field(default_factory=dict)  # line hash -> walk positions of its first two files
+    files: dict[int, tuple[str, str]] = field(default_factory=dict)  # walk position -> (relative path, source)
+    walked: int = 0  # files in the whole walk (every shard)
+
+
+def learn_shard(settings: "Settings", corpus: "Corpus", shard: Shard | None, workers: int, log: "PassLog", engine: "Engine | None" = None) -> LearnShard:
+    """Learn's first pass (the map) over one shard of ``corpus``, on any engine."""
+    from .batch import run_local
+    from .learn import LineCounts
+
+    result = LearnShard(LineCounts())
+    positions: deque[int] = deque()
+
+    def jobs() -> Iterator[Job]:
+        for position, job in enumerate(corpus.jobs()):
+            result.walked = position + 1
+            if shard is None or shard.count == 1 or in_shard(job.rel, shard.index, shard.count):
+                positions.append(position)
+                yield job
+
+    first = result.first
+    for outcome in (engine or run_local)(settings, corpus.options("lines"), jobs(), workers):
+        position = positions.popleft()  # outcomes come back in the order of the jobs
+        if not log.note(outcome):
+            continue
+        result.counts.add(outcome.payload)
+        result.files[position] = (outcome.rel, outcome.src)
+        for h in outcome.payload.hashes:
+            seen = first.get(h)
+            if seen is None:
+                first[h] = (position,)
+            elif len(seen) < 2:
+                first[h] = (seen[0], position)
+    return result
+
+
+def write_learn_partial(path: Location, shard: Shard, settings: "Settings", corpus: "Corpus", part: LearnShard, log: "PassLog") -> None:
+    """Write one shard's counts (and its problems) to ``path``: atomically, or in one put for a URL."""
+    counts = part.counts
+    folders = sorted(counts.folder_files)
+    folder_id = {name: i for i, name in enumerate(folders)}
+    n = len(counts.per_folder)  # arrays straight from the dicts (no list of tuples), sorted by (hash, folder)
+    pair_hash = np.fromiter((h for _, h in counts.per_folder), dtype=np.uint64, count=n)
+    pair_folder = np.fromiter((folder_id[f] for f, _ in counts.per_folder), dtype=np.uint32, count=n)
+    pair_count = np.fromiter(counts.per_folder.values(), dtype=np.uint32, count=n)
+    order = np.lexsort((pair_folder, pair_hash))
+    m = len(part.first)
+    ex_hash = np.fromiter(part.first, dtype=np.uint64, count=m)
+    ex_first = np.fromiter((seen[0] for seen in part.first.values()), dtype=np.int64, count=m)
+    ex_second = np.fromiter((seen[1] if len(seen) > 1 else -1 for seen in part.first.values()), dtype=np.int64, count=m)
+    ex_order = np.argsort(ex_hash, kind="stable")
+    header = {
+        "format": LEARN_PARTIAL_FORMAT,
+        "version": LEARN_PARTIAL_VERSION,
+        "scrubber": __version__,
+        "shard": [shard.index, shard.count],
+        "fingerprint": _fingerprint(settings, corpus),
+        "reader": _reader_fingerprint(settings, corpus.input_format, corpus.text_key),
+        "input_format": corpus.input_format,
+        "text_key": corpus.text_key,
+        "files": counts.files,
+        "walked": part.walked,
+        "folders": [[name, counts.folder_files[name]] for name in folders],
+        "errors": log.errors,
+        "warnings": log.warnings,
+    }
+    lines = [
+        json.dumps(header, ensure_ascii=False),
+        json.dumps({"hash": _array(pair_hash[order]), "folder": _array(pair_folder[order]), "count": _array(pair_count[order])}),
+        json.dumps({"hash": _array(ex_hash[ex_order]), "first": _array(ex_first[ex_order]), "second": _array(ex_second[ex_order])}),
+    ]
+    lines.extend(json.dumps([position, *part.files[position]], ensure_ascii=False) for position in sorted(part.files))
+    _write(path, lines)
+
+
+@dataclass
+class MergedCounts:
+    """The shards' counts added up (as arrays), and what the merge needs to finish."""
+
+    files: int
+    folder_files: dict[str, int]
+    hashes: "np.ndarray"  # per (hash, folder) pair, sorted: the line hash
+    folders: "np.ndarray"  # ... the folder's index in ``folder_names``
+    counts: "np.ndarray"  # ... in how many files of that folder
+    folder_names: list[str]
+    first: dict[int, list[int]]  # only filled for the frequent lines, by ``merge_learn``
+    paths: list[Location]
+    input_format: str
+    text_key: str
+    reader: str
+
+    @property
+    def distinct_lines(self) -> int:
+        return int(len(np.unique(self.hashes)))
+
+    def line_counts(self, min_docs: int) -> "LineCounts":
+        """A :class:`LineCounts` of the lines in at least ``min_docs`` files (the only ones that can pass)."""
+        from .learn import LineCounts
+
+        uniq, inverse = np.unique(self.hashes, return_inverse=True)
+        docs = np.bincount(inverse, weights=self.counts, minlength=len(uniq)).astype(np.int64)
+        keep = docs[inverse] >= min_docs
+        counts = LineCounts(files=self.files, folder_files=dict(self.folder_files))
+        counts.docs = {int(h): int(n) for h, n in zip(uniq[docs >= min_docs], docs[docs >= min_docs])}
+        names = self.folder_names
+        counts.per_folder = {(names[f], int(h)): int(n) for h, f, n in zip(self.hashes[keep], self.folders[keep], self.counts[keep])}
+        return counts
+
+
+def read_learn_partials(paths: Iterable[Location]) -> tuple[MergedCounts, "PassLog"]:
+    """The counts of all shards, added up and checked: one partial per shard of the same run, none missing."""
+    from .corpus import PassLog
+
+    log = PassLog()
+    paths = list(paths)
+    seen: dict[int, str] = {}
+    first_header: dict[str, Any] | None = None
+    folder_files: dict[str, int] = {}
+    files = 0
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]] = []
+    for path in paths:
+        try:
+            with _open(path) as f:
+                header = _header(str(path), f.readline(), LEARN_PARTIAL_FORMAT)
+                index, n = header["shard"]
+                if first_header is None:
+                    first_header = header
+                elif n != first_header["shard"][1]:
+                    raise ScrubberError(str(path), f"is shard {index}/{n}, the others are of {first_header['shard'][1]} shards")
+                elif header["fingerprint"] != first_header["fingerprint"]:
+                    raise ScrubberError(str(path), "was made with other settings or inputs than the other partials")
+                elif header["walked"] != first_header["walked"]:
+                    raise ScrubberError(str(path), f"saw {header['walked']} file(s) in the corpus, the other partials {first_header['walked']}: the inputs changed between shards; rerun them")
+                if index in seen:
+                    raise ScrubberError(str(path), f"shard {index}/{n} is also in {seen[index]}")
+                seen[index] = str(path)
+                log.errors.extend(header["errors"])
+                log.warnings.extend(header["warnings"])
+                files += header["files"]
+                local_names = [name for name, _ in header["folders"]]
+                for name, count in header["folders"]:
+                    folder_files[name] = folder_files.get(name, 0) + count
+                try:
+                    arrays = json.loads(f.readline())
+                    hashes, folders, counts = _unarray(arrays["hash"]), _unarray(arrays["folder"]), _unarray(arrays["count"])
+                    if not len(hashes) == len(folders) == len(counts) or (len(folders) and int(folders.max()) >= len(local_names)):
+                        raise ValueError
+                except (ValueError, KeyError, TypeError):
+                    raise ScrubberError(f"{path}:2", "damaged partial result") from None
+                parts.append((hashes, folders.astype(np.int64), counts.astype(np.int64), local_names))
+        except OSError as exc:
+            raise ScrubberError(str(path), f"cannot read: {exc.strerror or exc}") from None
+    if first_header is None:
+        raise ScrubberError("--merge", "no partial results given")
+    count = first_header["shard"][1]
+    missing = [i for i in range(1, count + 1) if i not in seen]
+    if missing:
+        raise ScrubberError("--merge", f"missing shard(s) {', '.join(f'{i}/{count}' for i in missing)}")
+    folder_names = sorted(folder_files)
+    folder_id = {name: i for i, name in enumerate(folder_names)}
+    all_hashes = np.concatenate([p[0] for p in parts])
+    all_folders = np.concatenate([np.array([folder_id[n] for n in p[3]] or [0], dtype=np.int64)[p[1]] for p in parts])  # shard's folder ids -> the merge's
+    all_counts = np.concatenate([p[2] for p in parts])
+    # Add up the (hash, folder) pairs that several shards hold (a folder split across shards).
+    order = np.lexsort((all_folders, all_hashes))
+    all_hashes, all_folders, all_counts = all_hashes[order], all_folders[order], all_counts[order]
+    if len(all_hashes):
+        starts = np.flatnonzero(np.r_[True, (all_hashes[1:] != all_hashes[:-1]) | (all_folders[1:] != all_folders[:-1])])
+        all_counts = np.add.reduceat(all_counts, starts)
+        all_hashes, all_folders = all_hashes[starts], all_folders[starts]
+    merged = MergedCounts(
+        files, folder_files, all_hashes, all_folders, all_counts, folder_names, {}, paths,
+        first_header["input_format"], first_header["text_key"], first_header["reader"],
+    )
+    return merged, log
+
+
+def _first_files(paths: list[Location], wanted: set[int]) -> tuple[dict[int, list[int]], dict[int, tuple[str, str]]]:
+    """Per wanted line hash, the walk positions of its first two files over all shards; and those files."""
+    first: dict[int, list[int]] = {}
+    for path in paths:
+        with _open(path) as f:
+            f.readline()
+            f.readline()
+            try:
+                ex = json.loads(f.readline())
+                hashes, one, two = _unarray(ex["hash"]), _unarray(ex["first"]), _unarray(ex["second"])
+            except (ValueError, KeyError, TypeError):
+                raise ScrubberError(f"{path}:3", "damaged partial result") from None
+        mask = np.isin(hashes, np.fromiter(wanted, dtype=np.uint64, count=len(wanted)))
+        for h, a, b in zip(hashes[mask].tolist(), one[mask].tolist(), two[mask].tolist()):
+            first[h] = sorted([*first.get(h, []), a, *([b] if b >= 0 else [])])[:2]
+    needed = {p for positions in first.values() for p in positions}
+    files: dict[int, tuple[str, str]] = {}
+    for path in paths:
+        with _open(path) as f:
+            for lineno, line in enumerate(f, start=1):
+                if lineno <= 3:
+                    continue
+                try:
+                    position, rel, src = json.loads(line)
+                except (ValueError, TypeError):
+                    raise ScrubberError(f"{path}:{lineno}", "damaged partial result") from None
+                if position in needed:
+                    files[position] = (rel, src)
+    return first, files
+
+
+def merge_learn(
+    paths: Iterable[Location], settings: "Settings", min_docs: int, min_share: float, workers: int, log: "PassLog", engine: "Engine | None" = None
+) -> tuple[list["LearnedLine"], MergedCounts]:
+    """Learn's reduce over the partials of every shard: the rules an unsharded run learns.
+
+    Reads back the first file of each frequent line (for its text), at the
+    source its shard recorded, with ``settings`` (which must be the shards').
+    """
+    from .batch import BatchOptions, Job, run_local
+    from .corpus import learned_lines
+
+    merged, shard_log = read_learn_partials(paths)
+    log.errors.extend(shard_log.errors)
+    log.warnings.extend(shard_log.warnings)
+    if _reader_fingerprint(settings, merged.input_format, merged.text_key) != merged.reader:
+        raise ScrubberError("--merge", "the partials were made with other settings (rules, quotes, configuration): give the merge the shards' settings")
+    counts = merged.line_counts(min_docs)
+    frequent = counts.frequent(min_docs, min_share)
+    if not frequent:
+        return [], merged
+    first, files = _first_files(merged.paths, set(frequent))
+    examples = {h: [files[p][0] for p in positions if p in files] for h, positions in first.items()}
+    readers = sorted({positions[0] for positions in first.values() if positions and positions[0] in files})
+    options = BatchOptions(mode="line-texts", input_format=merged.input_format, text_key=merged.text_key, wanted=frozenset(frequent))
+    jobs = [Job(files[p][1], files[p][0]) for p in readers]
+    workers = 1 if any(per_process(job.src) for job in jobs) else max(1, min(workers, len(jobs) // 8))  # a pool only pays for many
+    texts: dict[int, str] = {}
+    for outcome in (engine or run_local)(settings, options, jobs, workers):
+        if log.note(outcome) and outcome.payload:
+            for h, text in outcome.payload.items():
+                texts.setdefault(h, text)
+    return learned_lines(frequent, texts, examples), merged
+
+
+def _reader_fingerprint(settings: "Settings", input_format: str, text_key: str) -> str:
+    """What reading a file again needs to be the same: the settings and how inputs are read."""
+    parts = repr((settings, input_format, text_key))
+    return hashlib.blake2b(parts.encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
