@@ -6,12 +6,18 @@ A reader (or a crash) sees the old file or the new one, never a half-written one
 from __future__ import annotations
 
 import os
+import re
 import signal
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
+
+
+TEMP_SUFFIX = ".scrubber-tmp"
+# .NAME.PID.RANDOM.scrubber-tmp: the process that writes it, and mkstemp's 8 random characters.
+_TEMP_NAME = re.compile(r"\..+\.(\d+)\.[A-Za-z0-9_]{8}" + re.escape(TEMP_SUFFIX))
 
 
 def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
@@ -42,7 +48,7 @@ def atomic_writer(path: Path, mode: int | None = None) -> Iterator[BinaryIO]:
             umask = os.umask(0)
             os.umask(umask)
             mode = 0o666 & ~umask
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".scrubber-tmp", dir=folder)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=TEMP_SUFFIX, dir=folder)
     try:
         with os.fdopen(fd, "wb") as f:
             yield f
@@ -70,3 +76,40 @@ def _fsync_folder(folder: Path) -> None:
         pass
     finally:
         os.close(dir_fd)
+
+
+def sweep_temporaries(folder: Path) -> int:
+    """Remove the temporary files that killed runs left under ``folder``; return how many.
+
+    A SIGKILL (or a power cut) can leave ``.NAME.PID.XXXXXXXX.scrubber-tmp``
+    beside an output: the output itself is whole or absent, the temporary
+    file is garbage.  One is removed when the process that wrote it is no
+    longer running on this machine, so a run sweeping a folder another run
+    on this machine is writing to leaves that run alone.  Hidden folders
+    (.git, the cache) are not entered.
+    """
+    removed = 0
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        for name in filenames:
+            m = _TEMP_NAME.fullmatch(name) if name.endswith(TEMP_SUFFIX) else None
+            if m is None or _alive(int(m.group(1))):
+                continue
+            try:
+                os.unlink(os.path.join(dirpath, name))
+                removed += 1
+            except OSError:
+                pass
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # someone else's process (or an odd number): leave it
+    return True

@@ -27,7 +27,7 @@ import hashlib
 import json
 import os
 import signal
-import zlib
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path, PurePosixPath
@@ -35,6 +35,7 @@ from typing import Any, Literal
 
 from . import __version__
 from .atomic import write_atomic
+from .cache import Cache, Entry, Stamp, StatIndex, input_stamp, path_stamp
 from .errors import BinaryInputError, ScrubberError
 from .formats import records, render
 from .dedup import Signer
@@ -108,6 +109,12 @@ class Outcome:
     payload: Any = None  # analysis modes: what the corpus pass needs of this file
     flags: list[str] = field(default_factory=list)  # the safety valve's findings
     review: FileReview | None = None  # clean --review: what the review page shows of this file
+    # For the stat index (cache.py): the input's stamp before it was read, its
+    # content key, and the output file written for it with its stamp.
+    stamp: Stamp | None = None
+    cache_key: str | None = None
+    target: str | None = None
+    target_stamp: Stamp | None = None
 
 
 # -- which files ---------------------------------------------------------------
@@ -218,41 +225,11 @@ def check_outdir(roots: Iterable[Location], outdir: Location) -> str | None:
 # -- the cache -----------------------------------------------------------------
 
 
-class Cache:
-    """Results by input content, like ruff's cache.
-
-    Entries live under ``dir/<version>/<settings key>/``; the settings key
-    hashes the effective settings, the rules (every field of every rule) and
-    the output options, so any change starts a fresh cache.  An entry holds an
-    input's stats and its output bytes (zlib), keyed by the hash of the input
-    bytes (and of its path, for formats whose record ids use the path).
-    """
-
-    def __init__(self, root: Path, settings_key: str) -> None:
-        self.root = root
-        self.dir = root / __version__ / settings_key
-
-    def _path(self, key: str) -> Path:
-        return self.dir / key[:2] / key
-
-    def get(self, key: str) -> tuple[dict[str, Any], bytes] | None:
-        try:
-            raw = self._path(key).read_bytes()
-            head, _, body = raw.partition(b"\n")
-            return json.loads(head), zlib.decompress(body)
-        except (OSError, ValueError, zlib.error):
-            return None  # missing or damaged: recompute
-
-    def put(self, key: str, meta: dict[str, Any], output: bytes) -> None:
-        path = self._path(key)
-        try:
-            if not self.root.exists():
-                self.root.mkdir(parents=True)
-                (self.root / ".gitignore").write_text("# created by scrubber\n*\n")
-            path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(path, json.dumps(meta, ensure_ascii=False).encode("utf-8") + b"\n" + zlib.compress(output, 1), mode=0o644)
-        except OSError:
-            pass  # a cache that cannot be written only costs time
+def cache_folder(cleaner: Cleaner, options: BatchOptions) -> Path | None:
+    """Where this run's cache entries live, or None when the run does not use the cache."""
+    if options.cache_dir is None or options.drop or options.review or options.mode in ANALYSIS_MODES:
+        return None
+    return options.cache_dir / __version__ / settings_key(cleaner, options)
 
 
 def settings_key(cleaner: Cleaner, options: BatchOptions) -> str:
@@ -282,8 +259,8 @@ class Context:
     @classmethod
     def build(cls, settings: Settings, options: BatchOptions) -> "Context":
         cleaner = Cleaner(settings)
-        usable = options.cache_dir is not None and not options.drop and not options.review and options.mode not in ANALYSIS_MODES
-        cache = Cache(options.cache_dir, settings_key(cleaner, options)) if usable else None  # type: ignore[arg-type]
+        folder = cache_folder(cleaner, options)
+        cache = Cache(options.cache_dir, folder) if folder is not None else None  # type: ignore[arg-type]
         signer = Signer() if options.mode == "signatures" else None
         return cls(cleaner, options, cache, signer)
 
@@ -318,6 +295,8 @@ def process_file(ctx: Context, job: Job) -> Outcome:
     options = ctx.options
     outcome = Outcome(job.rel, job.src, "cleaned", explicit=job.explicit)
     try:
+        if ctx.cache is not None and not is_url(job.src):
+            outcome.stamp = input_stamp(job.src)  # before reading: a change after it shows next time
         data = read_bytes(job.src)
         outcome.bytes_in = len(data)
         if options.mode in ANALYSIS_MODES:
@@ -344,10 +323,11 @@ def process_file(ctx: Context, job: Job) -> Outcome:
 
                 write_url(target, output)
                 return outcome
-            if _same_file_content(target, output):
-                return outcome
-            target.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(target, output)
+            if not _same_file_content(target, output):
+                target.parent.mkdir(parents=True, exist_ok=True)
+                write_atomic(target, output)
+            if ctx.cache is not None:
+                outcome.target, outcome.target_stamp = str(target), path_stamp(target)
         elif output == data:
             outcome.status = "unchanged"
         elif options.mode == "check":
@@ -384,7 +364,7 @@ def _output_for(ctx: Context, job: Job, data: bytes, outcome: Outcome) -> tuple[
     key = hashlib.blake2b(data, digest_size=20)
     if options.fmt != "text":
         key.update(b"\0" + job.src.encode("utf-8", "surrogateescape"))  # record ids use the path
-    hexkey = key.hexdigest()
+    hexkey = outcome.cache_key = key.hexdigest()
     if ctx.cache is not None:
         hit = ctx.cache.get(hexkey)
         if hit is not None:
@@ -485,33 +465,146 @@ def _exit_on_sigterm(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
-def _run_in_worker(job: Job) -> Outcome:
+def _run_chunk(jobs: list[Job]) -> list[Outcome]:
     assert _WORKER is not None
-    return process_file(_WORKER, job)
+    return [process_file(_WORKER, job) for job in jobs]
+
+
+class _Known:
+    """The stat index (cache.py) as a run uses it: it answers for inputs that
+    did not change since they were last cleaned, and learns from the others."""
+
+    def __init__(self, index: StatIndex, options: BatchOptions) -> None:
+        self.index, self.options = index, options
+
+    def answer(self, job: Job) -> Outcome | None:
+        """The outcome of ``job`` when its input and output are as the index knows them (no file is read)."""
+        options = self.options
+        if options.mode not in ("mirror", "in-place", "check") or is_url(job.src):
+            return None
+        entry = self.index.lookup(job.src)
+        if entry is None or path_stamp(job.src) != entry.stamp:
+            return None
+        if options.mode == "mirror":
+            if entry.mode != "mirror" or entry.target_stamp is None:
+                return None
+            try:
+                target = output_path(options, job.rel)
+            except ScrubberError:
+                return None
+            if isinstance(target, str) or str(target) != entry.target or path_stamp(target) != entry.target_stamp:
+                return None
+            status, bytes_out = "cached", entry.target_stamp[0]
+        else:  # in place: a file left unchanged last time is still clean
+            if entry.mode not in ("in-place", "check") or entry.status != "unchanged":
+                return None
+            status, bytes_out = "unchanged", entry.stamp[0]
+        stats, skipped = entry.meta["stats"], entry.meta["skipped_records"]
+        outcome = Outcome(job.rel, job.src, status, explicit=job.explicit, stats=stats, skipped_records=skipped, bytes_in=entry.stamp[0], bytes_out=bytes_out)
+        outcome.flags = [f for st in stats for f in options.valve.flags(st)]
+        if outcome.flags and options.strict:
+            return None  # --strict decides again what to write
+        return outcome
+
+    def learn(self, outcome: Outcome) -> None:
+        if outcome.stamp is None or outcome.cache_key is None:
+            return
+        mode = self.options.mode
+        meta = {"stats": outcome.stats, "skipped_records": outcome.skipped_records}
+        if mode == "mirror" and outcome.status in ("cleaned", "cached") and outcome.target_stamp is not None:
+            self.index.record(outcome.src, Entry(outcome.stamp, outcome.cache_key, mode, outcome.status, outcome.target, outcome.target_stamp, meta))
+        elif mode in ("in-place", "check") and outcome.status == "unchanged":
+            self.index.record(outcome.src, Entry(outcome.stamp, outcome.cache_key, mode, "unchanged", None, None, meta))
+
+    def close(self) -> None:
+        self.index.close()
 
 
 def run_local(settings: Settings, options: BatchOptions, jobs: Iterable[Job], workers: int, chunksize: int = 8) -> Iterator[Outcome]:
     """Outcomes in the order of ``jobs``, computed by ``workers`` processes.
 
     The order of outcomes, and so of an aggregated output, is the order of
-    ``jobs`` whatever the number of workers.
+    ``jobs`` whatever the number of workers.  Inputs the stat index answers
+    for (unchanged since the last run) are answered here, without a worker;
+    worker processes start only when some input needs one.
     """
-    if workers <= 1:
-        ctx = Context.build(settings, options)
-        for job in jobs:
-            yield process_file(ctx, job)
-        return
-    import multiprocessing
-
-    pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_init_worker, initargs=(settings, options))
+    folder = cache_folder(Cleaner(settings), options) if options.cache_dir is not None else None
+    known = _Known(StatIndex(options.cache_dir, folder), options) if folder is not None and options.cache_dir is not None else None
     try:
-        yield from pool.imap(_run_in_worker, jobs, chunksize=chunksize)
-        pool.close()
+        if workers <= 1:
+            ctx = Context.build(settings, options)
+            for job in jobs:
+                outcome = known.answer(job) if known is not None else None
+                if outcome is None:
+                    outcome = process_file(ctx, job)
+                    if known is not None:
+                        known.learn(outcome)
+                yield outcome
+        else:
+            yield from _run_pool(settings, options, jobs, workers, chunksize, known)
+    finally:
+        if known is not None:
+            known.close()
+
+
+def _run_pool(settings: Settings, options: BatchOptions, jobs: Iterable[Job], workers: int, chunksize: int, known: _Known | None) -> Iterator[Outcome]:
+    import multiprocessing
+    from multiprocessing.pool import AsyncResult, Pool
+
+    pool: Pool | None = None
+    # The outcomes to come, in job order: answered ones, or (chunk number,
+    # place in the chunk) for jobs sent to the workers.  At most ``limit``
+    # jobs are in flight, so memory stays flat however many files there are.
+    window: deque[Outcome | tuple[int, int]] = deque()
+    limit = workers * chunksize * 4
+    results: dict[int, AsyncResult[list[Outcome]]] = {}
+    chunk: list[Job] = []
+    chunk_no = 0
+
+    def submit() -> None:
+        nonlocal pool, chunk, chunk_no
+        if pool is None:
+            pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_init_worker, initargs=(settings, options))
+        results[chunk_no] = pool.apply_async(_run_chunk, (chunk,))
+        chunk, chunk_no = [], chunk_no + 1
+
+    def pop() -> Outcome:
+        item = window.popleft()
+        if isinstance(item, Outcome):
+            return item
+        no, i = item
+        if no == chunk_no:
+            submit()  # the head's chunk is not full yet: send it as it is
+        done = results[no].get()
+        if i == len(done) - 1:
+            del results[no]
+        if known is not None:
+            known.learn(done[i])
+        return done[i]
+
+    try:
+        for job in jobs:
+            answered = known.answer(job) if known is not None else None
+            if answered is not None:
+                window.append(answered)
+            else:
+                window.append((chunk_no, len(chunk)))
+                chunk.append(job)
+                if len(chunk) >= chunksize:
+                    submit()
+            while len(window) > limit:
+                yield pop()
+        while window:
+            yield pop()
+        if pool is not None:
+            pool.close()
     except BaseException:
-        pool.terminate()
+        if pool is not None:
+            pool.terminate()
         raise
     finally:
-        pool.join()
+        if pool is not None:
+            pool.join()
 
 
 def outcome_json(outcome: Outcome) -> dict[str, Any]:

@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
+from pathlib import Path
 from types import FrameType
 from typing import IO
 
@@ -26,6 +27,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
+from .atomic import sweep_temporaries
 from .batch import AGGREGATE_NAMES, DEFAULT_INCLUDE, BatchOptions, Job, Outcome, check_outdir, run_local, walk
 from .corpus import Engine
 from .errors import ScrubberError
@@ -89,6 +91,7 @@ def run_batch(
         found = walk(roots, walk_options.include, walk_options.exclude, walk_options.follow_symlinks, skip)
         return select(found, walk_options.shard) if walk_options.shard is not None else found
 
+    _sweep(options, roots)
     show_progress = not quiet and sys.stderr.isatty() and sys.stdout.isatty()
     started = time.perf_counter()
     counts = {"files": 0, "changed": 0, "explicit_errors": 0, "errors": 0, "flagged_strict": 0}
@@ -135,6 +138,19 @@ def run_batch(
     if counts["errors"] or report.skipped_records or counts["changed"] or (options.strict and report.flagged):
         return 1
     return 0
+
+
+def _sweep(options: BatchOptions, roots: list[Location]) -> None:
+    """Remove temporary files that killed runs left in the folders this run writes (see atomic.py)."""
+    if options.mode == "mirror":
+        folders = [options.outdir]
+    elif options.mode == "in-place":
+        folders = [r for r in roots if isinstance(r, Path) and r.is_dir()]
+    else:
+        return
+    for folder in folders:
+        if isinstance(folder, Path) and folder.is_dir():
+            sweep_temporaries(folder)
 
 
 def _raise_terminated(signum: int, frame: FrameType | None) -> None:
