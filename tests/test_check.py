@@ -130,3 +130,20 @@ def test_config_errors_name_file_and_key(folder: Path, name: str, text: str, mes
     err = r.stderr.decode()
     assert message in err and ("missing.yaml" in err or name in err)
     assert len(err.strip().splitlines()) == 1
+
+
+def test_config_include_names_files_not_the_folders_given(folder: Path, tmp_path: Path) -> None:
+    (folder / "pyproject.toml").write_text('[tool.scrubber]\ninclude = ["*.txt"]\nexclude = ["skip-*"]\n')
+    scraped = folder / "scraped"
+    scraped.mkdir()
+    shutil.copy(SEED, scraped / "a.txt")
+    (scraped / "notes.md").write_text("A headline for the notes\n\nThe notes.\n")
+    r = run_cli("clean", "scraped", "-o", "out", cwd=folder)
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in (folder / "out").iterdir()) == ["a.txt"]  # the folder is walked, its *.md left out
+    assert (folder / "out" / "a.txt").read_bytes() == SEED_EXPECTED.read_bytes()
+    # Every path given excluded: nothing is read (not even standard input) and nothing written.
+    shutil.copy(SEED, folder / "skip-me.txt")
+    r = run_cli("clean", "skip-me.txt", "-o", "single.txt", cwd=folder)
+    assert r.returncode == 0 and "nothing to clean" in r.stderr.decode()
+    assert not (folder / "single.txt").exists()

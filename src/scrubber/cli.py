@@ -253,7 +253,11 @@ def clean(
     """Clean scraped pages: collapse repeated headlines and captions, drop widget markers, normalize text."""
     input_format = check_choice("--input-format", input_format, ("auto", "text", "jsonl"))
     cleaner, file_config = build_cleaner(config, rules, no_default_rules, quotes, threshold, page)
-    paths = [p for p in resolve_paths(ctx, paths) if file_config.selects(p)]
+    named = resolve_paths(ctx, paths)
+    paths = [p for p in named if file_config.selects(p, p != "-" and is_folder(p))]
+    if named and not paths:  # every path given is excluded (a pre-commit hook's files, say): nothing to do
+        typer.echo(f"scrubber: nothing to clean: the {len(named)} path(s) given are excluded by {file_config.path}", err=True)
+        raise typer.Exit(0)
     report = RunReport()
     valve = SafetyValve(min_body=min_body, max_removed=max_removed)
     folders = [p for p in paths if p != "-" and is_folder(p)]

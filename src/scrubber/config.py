@@ -52,12 +52,17 @@ class FileConfig:
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = field(default_factory=tuple)
 
-    def selects(self, path: str) -> bool:
-        """Is ``path`` (as given on the command line) taken by include/exclude?"""
+    def selects(self, path: str, folder: bool = False) -> bool:
+        """Is ``path`` (as given on the command line) taken by include/exclude?
+
+        ``include`` globs name files: a folder (``folder``) is taken whatever
+        they say, and its files are matched against them as it is walked.
+        ``exclude`` globs apply to both.
+        """
         if path == "-":
             return True
         names = _match_names(path, self.path.parent if self.path is not None else None)
-        if self.include and not any(fnmatch.fnmatch(n, g) for n in names for g in self.include):
+        if self.include and not folder and not any(fnmatch.fnmatch(n, g) for n in names for g in self.include):
             return False
         return not any(fnmatch.fnmatch(n, g) for n in names for g in self.exclude)
 
