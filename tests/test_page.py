@@ -218,3 +218,63 @@ def test_new_signals_keep_a_fixed_point() -> None:
     for lines in pages:
         kept = kept_text(lines, find_article(lines))
         assert all(find_article(kept).keep)
+
+
+# --- lists inside the article and stop words shared by several lists.  Every
+# line is invented.
+
+
+def test_numbered_list_inside_the_article_is_kept() -> None:
+    """A numbered list of short points (no sentence punctuation) between
+    paragraphs is part of the article, not a menu: it and the paragraph after
+    it stay; the bullet menu and the footer still go."""
+    points = ["1. Früh mit der Planung beginnen", "2. Genug Zeit für die Genehmigung einplanen", "3. Die Anwohner rechtzeitig informieren", "4. Einen Puffer für den Winter lassen", "5. Die Kosten offen legen", "6. Ein Fest zur Eröffnung feiern"]
+    closing = "Ob sich die anderen Städte der Region an diese Liste halten werden, ist noch offen. Die Stadtverwaltung will ihre Erfahrungen jedenfalls im Herbst auf einer Tagung vorstellen und mit den Nachbarn besprechen."
+    lead = "Die Stadt hat aus dem Bau der Brücke sechs Lehren gezogen, die sie anderen Gemeinden weitergeben möchte."
+    body = [HEADLINE, "", ARTICLE[0], "", ARTICLE[1], "", lead, "", *points, "", closing, ""]
+    lines = [normalize_text(x) for x in [*MENU, "", *body, *FOOTER]]
+    verdict = find_article(lines)
+    kept = kept_text(lines, verdict)
+    assert all(p in kept for p in points)
+    assert closing in kept and ARTICLE[0] in kept
+    assert not any(m in kept for m in MENU) and "Impressum" not in kept
+    assert verdict.reasons[lines.index("* Politik")] == "page:link-list"
+    assert all(find_article(kept).keep)
+
+
+def test_list_after_a_lead_in_sentence_is_kept() -> None:
+    """Short list items after a sentence ending in ":" (ingredients, steps)
+    stay with the article; a link list after a short "Read more:" goes."""
+    menu = ["* Home", "* Recipes", "* Baking", "* Drinks", "* Shop", "* About us"]
+    intro = "This simple bread needs no kneading at all, and it comes out of the oven with a crisp crust and a soft crumb every time, even for a beginner."
+    lead = "For one loaf of bread you will need the following things:"
+    items = ["* 500 g of flour", "* 350 ml of warm water", "* 10 g of salt", "* 1 teaspoon of dry yeast", "* a little oil for the pot"]
+    method = "Mix everything in a large bowl until no dry flour is left, cover it and let it rest overnight. In the morning, shape the dough into a ball and bake it in a hot pot for about forty minutes, with the lid on for the first half."
+    more = ["Read more:", "* Easy Sourdough", "* Banana Cake", "* Best Pancakes"]
+    lines = [*menu, "", "No-knead bread", "", intro, "", lead, "", *items, "", method, "", *more, "", "Privacy", "Imprint", "© 2024 Example Kitchen"]
+    verdict = find_article(lines)
+    kept = kept_text(lines, verdict)
+    assert verdict.language == "English"
+    assert all(i in kept for i in items)
+    assert intro in kept and method in kept
+    assert "* Banana Cake" not in kept and "* Recipes" not in kept
+    assert verdict.reasons[lines.index("* Banana Cake")].startswith("page:")
+    assert verdict.reasons[lines.index("* Recipes")] == "page:link-list"
+    assert all(find_article(kept).keep)
+
+
+def test_stop_words_shared_by_several_lists_count_in_part() -> None:
+    """jusText's Finnish list also holds "and", "of", "the", "in", "a" and
+    "et": an English text full of references ("et al.") is still English."""
+    from collections import Counter
+
+    text = " ".join(
+        [
+            "Smith J, Berg K, Lee M, et al. Treatment of psoriasis with cyclosporine in adults.",
+            "Brown T, Weber S, Novak A, et al. Cyclosporine in atopic dermatitis: a trial with and without steroids.",
+            "Hansen P, Lind E, Kim Y, et al. Long term safety of cyclosporine in patients with eczema.",
+            "This review shows which of these drugs are safe for children.",
+        ]
+    )
+    words = Counter(text.lower().split())
+    assert pick_language(words)[0] == "English"

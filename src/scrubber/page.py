@@ -21,7 +21,9 @@ the text shows:
    before it) and to short real content next to it (dateline, one-sentence
    paragraph, quote, list items with sentences).
 
-Further signals: short date-and-time lines (one per comment or forum post)
+Further signals: lists inside the article (numbered 1, 2, 3 in order, or
+after a lead-in sentence ending in ":") are neutral, not menus
+(:func:`_mark_lists`); short date-and-time lines (one per comment or forum post)
 weigh against the run they are in when a page has several; script text and
 count lists are bad ("page:symbols"); long prose with few stop words is
 neutral; and a page without a clear article run only loses the paragraphs
@@ -116,6 +118,7 @@ SAMPLE_CHARS = 40_000
 _BULLET = re.compile(r"^(?:[*+\-•·○◦▪▸►»>]|\d{1,3}[.)])\s+|^[*+•·]$")
 _SENTENCE_END = re.compile(r"""[.!?…:;]["'»«)\]]*$""")
 _RUN_ON_END = re.compile(r"[,(\-–/&]$")
+_NUMBER = re.compile(r"^(\d{1,2})[.)](?:\s|$)")
 _RUN_ON_START = re.compile(r"^[,.;:)\]!?%]|^[^\W\d_]")
 
 
@@ -130,13 +133,23 @@ def _stop_index() -> dict[str, tuple[int, ...]]:
 
 
 def pick_language(words: Counter[str]) -> tuple[str, frozenset[str]]:
-    """The candidate language whose stop words are most frequent among ``words``."""
-    best, best_n = "", 0
-    counts = [0] * len(LANGUAGES)
+    """The candidate language whose stop words are most frequent among ``words``.
+
+    A word in several lists counts for each of them in part (1 / their
+    number): jusText's larger lists hold common words of other languages too
+    (its Finnish list has "and", "of", "the", "in"), and an English page must
+    not be judged Finnish by them.
+    """
+    best, best_n = "", 0.0
+    shared: Counter[tuple[int, ...]] = Counter()
     index = _stop_index()
-    for w, c in words.items():
-        for li in index.get(w, ()):
-            counts[li] += c
+    for w in words.keys() & index.keys():
+        shared[index[w]] += words[w]
+    counts = [0.0] * len(LANGUAGES)
+    for langs, c in shared.items():
+        part = c / len(langs)
+        for li in langs:
+            counts[li] += part
     for lang, n in zip(LANGUAGES, counts):
         if n > best_n:
             best, best_n = lang, n
@@ -156,6 +169,7 @@ class _Para:
     words: int
     stops: int
     sentence: bool  # ends like a sentence
+    num: int = 0  # the item number of a numbered list item ("3. ...", "3)" or "3." alone), else 0
     kind: str = ""  # good / near / short / bad
     reason: str = ""
 
@@ -169,13 +183,14 @@ def _paragraphs(lines: Sequence[str], stop: frozenset[str]) -> list[_Para]:
     cur: list[str] = []
     first = -1
     bullet = False
+    num = 0
 
     def flush(last: int) -> None:
         text = " ".join(cur)
         words = text.lower().split()
         stops = sum(map(stop.__contains__, words))
         nwords = len(words) if _LETTER.search(text) else 0
-        paras.append(_Para(first, last, text, bullet, len(text), nwords, stops, _SENTENCE_END.search(text) is not None))
+        paras.append(_Para(first, last, text, bullet, len(text), nwords, stops, _SENTENCE_END.search(text) is not None, num))
 
     for i, line in enumerate(lines):
         if not line:
@@ -200,6 +215,8 @@ def _paragraphs(lines: Sequence[str], stop: frozenset[str]) -> list[_Para]:
         cur.append(content)
         first = i
         bullet = m is not None
+        n = _NUMBER.match(line) if line[:1].isdigit() else None
+        num = int(n.group(1)) if n else 0
     if cur:
         flush(len(lines) - 1)
     return paras
@@ -334,6 +351,7 @@ def _one_pass(lines: Sequence[str]) -> PageVerdict:
 
     weights = [_weight(p) for p in paras]
     _mark_stamps(paras, weights)
+    _mark_lists(paras, weights)
     s, e, total = _choose_run(weights, paras, n)
     anchor = _anchor(paras, weights)
     if anchor is not None and not (anchor < s <= anchor + ANCHOR_REACH):
@@ -584,3 +602,51 @@ def _mark_stamps(paras: Sequence[_Para], weights: list[float]) -> None:
         return
     for k in stamps:
         weights[k] = min(weights[k], STAMP_WEIGHT)
+
+
+# Lists inside the article (steps, points, ingredients, specifications) are
+# runs of short items like menus, but they show it: their items are numbered
+# 1, 2, 3, ... in order, or they follow a lead-in sentence ending in ":"
+# ("Gehen Sie so vor:", "You will need:"; at least LEAD_WORDS words with a
+# stop word, so not "Mehr zum Thema:") and read like content (a sentence,
+# three words with a stop word, or a figure).  Their short items weigh at least
+# LIST_WEIGHT (neutral) instead of counting against the article around them,
+# so a list inside the article no longer cuts it off; a dropped item keeps its
+# own reason.  Menus are not numbered and follow no lead-in sentence.
+LIST_WEIGHT = 0.0
+LIST_MIN = 3  # numbered items in order, at least
+LIST_GAP = 3  # paragraphs from one numbered item to the next, at most
+LIST_MAX = 40  # items after a lead-in, at most
+LEAD_WORDS = 6
+_DIGIT = re.compile(r"\d")
+_TEASER_CUT = re.compile(r"(?:\.\.\.|…)$")
+
+
+def _mark_lists(paras: Sequence[_Para], weights: list[float]) -> None:
+    n = len(paras)
+    items: set[int] = set()
+    for k in range(n):
+        if paras[k].num != 1:
+            continue
+        chain = [k]
+        j = k + 1
+        while j < n and j - chain[-1] <= LIST_GAP:
+            if paras[j].num == len(chain) + 1:
+                chain.append(j)
+            j += 1
+        # comment sections and most-read lists are numbered too: their items
+        # carry a timestamp or are cut short ("...")
+        if len(chain) >= LIST_MIN and not any(_is_stamp(paras[j]) or _TEASER_CUT.search(paras[j].text) for j in chain):
+            items.update(chain)
+    for k in range(n - 1):
+        p = paras[k]
+        if p.text.endswith(":") and p.words >= LEAD_WORDS and p.stops and not p.bullet:
+            for j in range(k + 1, min(n, k + 1 + LIST_MAX)):
+                q = paras[j]
+                if q.chars >= LENGTH_LOW and not q.bullet:
+                    break
+                if q.sentence or (q.stops and q.words >= 3) or _DIGIT.search(q.text):
+                    items.add(j)
+    for k in items:
+        if weights[k] < LIST_WEIGHT and paras[k].reason not in ("page:symbols",):
+            weights[k] = LIST_WEIGHT
