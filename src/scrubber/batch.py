@@ -23,9 +23,11 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
+import functools
 import hashlib
 import json
 import os
+import re
 import signal
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -147,16 +149,16 @@ def walk(
                 yield Job(src, rel, explicit=explicit)
             continue
         assert isinstance(root, Path)
-        prefix = PurePosixPath(root.resolve().name) if len(roots) > 1 else PurePosixPath()
+        prefix = root.resolve().name if len(roots) > 1 else ""
         if not root.is_dir():
-            yield Job(str(root), str(prefix / root.name), explicit=True)
+            yield Job(str(root), f"{prefix}/{root.name}" if prefix else root.name, explicit=True)
             continue
         yield from _walk_dir(root, prefix, include, exclude, follow_symlinks, skip_real, seen)
 
 
 def _walk_dir(
     folder: Path,
-    rel: PurePosixPath,
+    rel: str,
     include: tuple[str, ...],
     exclude: tuple[str, ...],
     follow: bool,
@@ -180,7 +182,7 @@ def _walk_dir(
             continue
         if entry.is_symlink() and not follow:
             continue
-        child_rel = rel / entry.name
+        child_rel = f"{rel}/{entry.name}" if rel else entry.name
         try:
             is_dir = entry.is_dir(follow_symlinks=follow)
         except OSError:
@@ -190,17 +192,31 @@ def _walk_dir(
                 yield from _walk_dir(Path(entry.path), child_rel, include, exclude, follow, skip_real, seen)
             continue
         if _selected(child_rel, include, exclude):
-            yield Job(entry.path, str(child_rel))
+            yield Job(entry.path, child_rel)
 
 
-def _selected(rel: PurePosixPath, include: tuple[str, ...], exclude: tuple[str, ...]) -> bool:
-    names = (rel.name, str(rel))
-    return any(fnmatch.fnmatch(n, g) for n in names for g in include) and not _excluded(rel, exclude)
+def _selected(rel: PurePosixPath | str, include: tuple[str, ...], exclude: tuple[str, ...]) -> bool:
+    """Does a file's name or relative path match an include glob, and neither an exclude glob?"""
+    path = str(rel)
+    name = path.rpartition("/")[2]
+    wanted = _globs(include)
+    return (wanted.match(name) is not None or wanted.match(path) is not None) and not _excluded(path, exclude)
 
 
-def _excluded(rel: PurePosixPath, exclude: tuple[str, ...]) -> bool:
-    names = (rel.name, str(rel))
-    return any(fnmatch.fnmatch(n, g) for n in names for g in exclude)
+def _excluded(rel: PurePosixPath | str, exclude: tuple[str, ...]) -> bool:
+    if not exclude:
+        return False
+    path = str(rel)
+    unwanted = _globs(exclude)
+    return unwanted.match(path.rpartition("/")[2]) is not None or unwanted.match(path) is not None
+
+
+@functools.lru_cache(maxsize=64)
+def _globs(globs: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex matching what any of ``globs`` matches (as fnmatch.fnmatch does, on POSIX)."""
+    if not globs:
+        return re.compile(r"(?!)")
+    return re.compile("|".join(fnmatch.translate(g) for g in globs))
 
 
 def check_outdir(roots: Iterable[Location], outdir: Location) -> str | None:
@@ -266,9 +282,15 @@ class Context:
 
 
 def output_path(options: BatchOptions, rel: str) -> Location:
+    """Where the output for the input at ``rel`` (relative to its root) goes: a Path, or a URL."""
+    target = _output_location(options, rel)
+    return target if is_url(target) else Path(target)
+
+
+def _output_location(options: BatchOptions, rel: str) -> str:
+    """:func:`output_path` as a string (cheap: the stat index compares it for every file of a rerun)."""
     assert options.outdir is not None
-    p = PurePosixPath(rel)
-    name = p.name
+    folder, _, name = rel.rpartition("/")
     if name.lower().endswith(".gz"):
         name = name[:-3]
     stem, dot, suffix = name.rpartition(".")
@@ -277,17 +299,14 @@ def output_path(options: BatchOptions, rel: str) -> Location:
         name = base + _SUFFIX[options.fmt]
     elif suffix.lower() == "jsonl":
         name = base + ".txt"  # JSONL records written out as text
+    parts = [part for part in folder.split("/") if part not in ("", ".")]
+    if ".." in parts or rel.startswith("/"):
+        raise ScrubberError(rel, "output path would leave the output folder")
     if is_url(options.outdir):
         from .urls import join
 
-        if ".." in p.parent.parts:
-            raise ScrubberError(rel, "output path would leave the output folder")
-        return join(options.outdir, *(part for part in p.parent.parts if part not in ("", ".")), name)
-    assert isinstance(options.outdir, Path)
-    out = options.outdir.joinpath(*p.parent.parts, name)
-    if os.path.commonpath([os.path.abspath(out), os.path.abspath(options.outdir)]) != os.path.abspath(options.outdir):
-        raise ScrubberError(rel, "output path would leave the output folder")
-    return out
+        return str(join(options.outdir, *parts, name))
+    return os.path.join(options.outdir, *parts, name)
 
 
 def process_file(ctx: Context, job: Job) -> Outcome:
@@ -489,10 +508,10 @@ class _Known:
             if entry.mode != "mirror" or entry.target_stamp is None:
                 return None
             try:
-                target = output_path(options, job.rel)
+                target = _output_location(options, job.rel)
             except ScrubberError:
                 return None
-            if isinstance(target, str) or str(target) != entry.target or path_stamp(target) != entry.target_stamp:
+            if target != entry.target or path_stamp(target) != entry.target_stamp:
                 return None
             status, bytes_out = "cached", entry.target_stamp[0]
         else:  # in place: a file left unchanged last time is still clean

@@ -23,7 +23,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # numpy is imported where it is used: a CLI start-up that never dedups does not pay for it
+    import numpy as np
 
 from .model import Article
 from .similarity import fold
@@ -34,8 +37,8 @@ NUM_PERM = 128
 SEED = 1
 SCHEME = "affine32"
 LSH_MARGIN = 0.15
-_MAX32 = np.uint64((1 << 32) - 1)
-_P = np.uint64(1099511628211)  # FNV prime: mixes word hashes into shingle hashes
+_MAX32 = (1 << 32) - 1
+_P = 1099511628211  # FNV prime: mixes word hashes into shingle hashes
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,8 @@ class ArticleSig:
 
 
 def shingle_hashes(text: str, k: int = SHINGLE) -> np.ndarray:
+    import numpy as np
+
     words = fold(text).split()
     if not words:
         return np.zeros(0, dtype=np.uint64)
@@ -65,7 +70,7 @@ def shingle_hashes(text: str, k: int = SHINGLE) -> np.ndarray:
     acc = np.zeros(len(words) - k + 1, dtype=np.uint64)
     with np.errstate(over="ignore"):
         for j in range(k):
-            acc = acc * _P + h[j : len(words) - k + 1 + j]
+            acc = acc * np.uint64(_P) + h[j : len(words) - k + 1 + j]
     return np.unique(acc)
 
 
@@ -85,16 +90,20 @@ class Signer:
         return self._minhash(num_perm=NUM_PERM, seed=SEED, hashfunc=int, permutations=self._perm, hashvalues=hashvalues, scheme=SCHEME)
 
     def sign(self, source: str, article: Article) -> ArticleSig:
+        import numpy as np
+
         text = article_text(article)
         shingles = shingle_hashes(text)
         m = self.minhash()
-        m.update_batch((shingles & _MAX32).tolist())
+        m.update_batch((shingles & np.uint64(_MAX32)).tolist())
         body = sum(len(line.text) for para in article.paragraphs for line in para)
         digest = hashlib.blake2b(fold(text).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
         return ArticleSig(source, article.index, article.title.text if article.title else None, body, digest, shingles, np.array(m.hashvalues))
 
 
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    import numpy as np
+
     if len(a) == 0 and len(b) == 0:
         return 1.0
     inter = len(np.intersect1d(a, b, assume_unique=True))

@@ -26,14 +26,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-import numpy as np
-
 from . import __version__
 from .batch import Job
 from .errors import ScrubberError
 from .urls import Location, per_process
 
 if TYPE_CHECKING:
+    import numpy as np  # imported where used: a CLI start-up that never merges does not pay for numpy
+
     from .corpus import Corpus, Engine, PassLog
     from .dedup import ArticleSig, DedupResult
     from .learn import LearnedLine, LineCounts
@@ -229,11 +229,15 @@ def _fingerprint(settings: "Settings", corpus: "Corpus") -> str:
 
 
 def _array(a: "np.ndarray") -> dict[str, str]:
+    import numpy as np
+
     a = np.asarray(a)
     return {"dtype": a.dtype.newbyteorder("<").str, "data": base64.b64encode(a.astype(a.dtype.newbyteorder("<")).tobytes()).decode("ascii")}
 
 
 def _unarray(d: dict[str, str]) -> "np.ndarray":
+    import numpy as np
+
     dtype = np.dtype(d["dtype"])
     return np.frombuffer(base64.b64decode(d["data"]), dtype=dtype).astype(dtype.newbyteorder("="))
 
@@ -309,6 +313,8 @@ def learn_shard(settings: "Settings", corpus: "Corpus", shard: Shard | None, wor
 
 def write_learn_partial(path: Location, shard: Shard, settings: "Settings", corpus: "Corpus", part: LearnShard, log: "PassLog") -> None:
     """Write one shard's counts (and its problems) to ``path``: atomically, or in one put for a URL."""
+    import numpy as np
+
     counts = part.counts
     folders = sorted(counts.folder_files)
     folder_id = {name: i for i, name in enumerate(folders)}
@@ -364,10 +370,14 @@ class MergedCounts:
 
     @property
     def distinct_lines(self) -> int:
+        import numpy as np
+
         return int(len(np.unique(self.hashes)))
 
     def line_counts(self, min_docs: int) -> "LineCounts":
         """A :class:`LineCounts` of the lines in at least ``min_docs`` files (the only ones that can pass)."""
+        import numpy as np
+
         from .learn import LineCounts
 
         uniq, inverse = np.unique(self.hashes, return_inverse=True)
@@ -382,6 +392,8 @@ class MergedCounts:
 
 def read_learn_partials(paths: Iterable[Location]) -> tuple[MergedCounts, "PassLog"]:
     """The counts of all shards, added up and checked: one partial per shard of the same run, none missing."""
+    import numpy as np
+
     from .corpus import PassLog
 
     log = PassLog()
@@ -450,6 +462,8 @@ def read_learn_partials(paths: Iterable[Location]) -> tuple[MergedCounts, "PassL
 
 def _first_files(paths: list[Location], wanted: set[int]) -> tuple[dict[int, list[int]], dict[int, tuple[str, str]]]:
     """Per wanted line hash, the walk positions of its first two files over all shards; and those files."""
+    import numpy as np
+
     first: dict[int, list[int]] = {}
     for path in paths:
         with _open(path) as f:
