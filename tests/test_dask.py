@@ -430,3 +430,18 @@ def test_dedup_partials_are_checked(corpus_root: Path, tmp_path: Path) -> None:
         with pytest.raises(ScrubberError) as info:
             merge_dedup(paths, 0.8)
         assert problem in str(info.value) and "\n" not in str(info.value)
+
+
+def test_dedup_partials_of_a_changed_tree_are_refused(tmp_path: Path) -> None:
+    from scrubber.shard import merge_dedup, write_dedup_partial
+
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    for i in range(4):
+        (tree / f"f{i}.txt").write_text(f"Headline number {i} here\n\nThe body of article {i}, long enough to count.\n")
+    corpus = Corpus((tree,), ("*.txt",))
+    write_dedup_partial(tmp_path / "p1", Shard(1, 2), Settings(), corpus, [], PassLog())
+    (tree / "late.txt").write_text("A file added between the shards\n\nIts body.\n")
+    write_dedup_partial(tmp_path / "p2", Shard(2, 2), Settings(), corpus, [], PassLog())
+    with pytest.raises(ScrubberError, match="saw 5 file"):
+        merge_dedup([tmp_path / "p1", tmp_path / "p2"], 0.8)

@@ -135,6 +135,9 @@ def write_dedup_partial(path: Location, shard: Shard, settings: "Settings", corp
         "scrubber": __version__,
         "shard": [shard.index, shard.count],
         "fingerprint": _fingerprint(settings, corpus),
+        # The files of the whole walk (names only): the merge checks every
+        # shard saw the same tree, as learn's does.
+        "walked": sum(1 for _ in corpus.jobs()),
         "errors": log.errors,
         "warnings": log.warnings,
     }
@@ -167,18 +170,20 @@ def read_dedup_partials(paths: Iterable[Location]) -> tuple[list["ArticleSig"], 
     sigs: list[ArticleSig] = []
     log = PassLog()
     seen: dict[int, str] = {}
-    count = fingerprint = None
+    count = fingerprint = walked = None
     for path in paths:
         try:
             with _open(path) as f:
                 header = _header(str(path), f.readline())
                 index, n = header["shard"]
                 if count is None:
-                    count, fingerprint = n, header["fingerprint"]
+                    count, fingerprint, walked = n, header["fingerprint"], header.get("walked")
                 elif n != count:
                     raise ScrubberError(str(path), f"is shard {index}/{n}, the others are of {count} shards")
                 elif header["fingerprint"] != fingerprint:
                     raise ScrubberError(str(path), "was made with other settings or inputs than the other partials")
+                elif header.get("walked") != walked:
+                    raise ScrubberError(str(path), f"saw {header.get('walked')} file(s) in the corpus, the other partials {walked}: the inputs changed between shards; rerun them")
                 if index in seen:
                     raise ScrubberError(str(path), f"shard {index}/{n} is also in {seen[index]}")
                 seen[index] = str(path)
