@@ -120,6 +120,17 @@ _SENTENCE_END = re.compile(r"""[.!?…:;]["'»«)\]]*$""")
 _RUN_ON_END = re.compile(r"[,(\-–/&]$")
 _NUMBER = re.compile(r"^(\d{1,2})[.)](?:\s|$)")
 _RUN_ON_START = re.compile(r"^[,.;:)\]!?%]|^[^\W\d_]")
+# What _BULLET can start with: lines starting otherwise skip the regex.
+_BULLET_FIRST = frozenset("*+-•·○◦▪▸►»>")
+_RUN_ON_ENDS = (",", "(", "-", "–", "/", "&")  # _RUN_ON_END without a regex
+_SENTENCE_ENDS = (".", "!", "?", "…", ":", ";")
+_CLOSERS = "\"'»«)]"
+
+
+def _ends_sentence(text: str) -> bool:
+    """``_SENTENCE_END.search(text) is not None`` for text without newlines, in
+    constant time: a search for an end-anchored pattern tries every position."""
+    return text.rstrip(_CLOSERS).endswith(_SENTENCE_ENDS)
 
 
 @lru_cache(maxsize=1)
@@ -141,10 +152,11 @@ def pick_language(words: Counter[str]) -> tuple[str, frozenset[str]]:
     not be judged Finnish by them.
     """
     best, best_n = "", 0.0
-    shared: Counter[tuple[int, ...]] = Counter()
+    shared: dict[tuple[int, ...], int] = {}
     index = _stop_index()
     for w in words.keys() & index.keys():
-        shared[index[w]] += words[w]
+        langs = index[w]
+        shared[langs] = shared.get(langs, 0) + words[w]
     counts = [0.0] * len(LANGUAGES)
     for langs, c in shared.items():
         part = c / len(langs)
@@ -178,7 +190,20 @@ class _Para:
         return self.stops / self.words if self.words else 0.0
 
 
-def _paragraphs(lines: Sequence[str], stop: frozenset[str]) -> list[_Para]:
+# The passes of find_article over one page, and the second cleaning pass,
+# look at mostly the same paragraphs again: the word counts of a paragraph's
+# text are cached (a pure function of two strings, so results cannot depend on
+# what ran before; it measurably saves time on real pages).
+@lru_cache(maxsize=1 << 15)
+def _measure(text: str, language: str) -> tuple[int, int, bool]:
+    """A paragraph text's word count (0 without letters), stop-word count and whether it ends a sentence."""
+    words = text.lower().split()
+    stops = sum(map(load_stoplist(language).__contains__, words)) if language else 0
+    return (len(words) if _LETTER.search(text) else 0), stops, _ends_sentence(text)
+
+
+def _paragraphs(lines: Sequence[str], stop: frozenset[str], language: str) -> list[_Para]:
+    """Paragraphs of ``lines``; ``stop`` is the stop-word list of ``language``."""
     paras: list[_Para] = []
     cur: list[str] = []
     first = -1
@@ -186,11 +211,9 @@ def _paragraphs(lines: Sequence[str], stop: frozenset[str]) -> list[_Para]:
     num = 0
 
     def flush(last: int) -> None:
-        text = " ".join(cur)
-        words = text.lower().split()
-        stops = sum(map(stop.__contains__, words))
-        nwords = len(words) if _LETTER.search(text) else 0
-        paras.append(_Para(first, last, text, bullet, len(text), nwords, stops, _SENTENCE_END.search(text) is not None, num))
+        text = " ".join(cur) if len(cur) > 1 else cur[0]
+        nwords, stops, sentence = _measure(text, language)
+        paras.append(_Para(first, last, text, bullet, len(text), nwords, stops, sentence, num))
 
     for i, line in enumerate(lines):
         if not line:
@@ -198,14 +221,19 @@ def _paragraphs(lines: Sequence[str], stop: frozenset[str]) -> list[_Para]:
                 flush(i - 1)
                 cur = []
             continue
-        m = _BULLET.match(line)
+        m = _BULLET.match(line) if line[0] in _BULLET_FIRST or line[0].isdigit() else None
         content = line[m.end() :] if m else line
         if cur:
             prev = cur[-1]
             run_on = not m and (
-                _RUN_ON_END.search(prev) is not None
-                or (_SENTENCE_END.search(prev) is None and _RUN_ON_START.match(content) is not None and not content[:1].isupper())
-                or (prev.rsplit(" ", 1)[-1].lower() in stop and _SENTENCE_END.search(prev) is None and " " in prev)
+                prev.endswith(_RUN_ON_ENDS)
+                or (
+                    not _ends_sentence(prev)
+                    and (
+                        (_RUN_ON_START.match(content) is not None and not content[:1].isupper())
+                        or (" " in prev and prev.rsplit(" ", 1)[-1].lower() in stop)
+                    )
+                )
             )
             if run_on:
                 cur.append(content)
@@ -307,11 +335,20 @@ def find_article(lines: Sequence[str]) -> PageVerdict:
     most MAX_PASSES times), so that the result is a fixed point: the kept lines
     of a kept set are all kept again.
     """
+    return _find_article(tuple(lines))
+
+
+# The pipeline's second cleaning pass (the idempotence proof) usually hands in
+# the very page of the first pass: a pure function of a tuple of strings, so a
+# small cache saves that repeat (about half the work on clean inputs).
+@lru_cache(maxsize=4)
+def _find_article(lines: tuple[str, ...]) -> PageVerdict:
     verdict = _one_pass(lines)
     index = list(range(len(lines)))
     keep = list(verdict.keep)
     reasons = list(verdict.reasons)
-    for _ in range(MAX_PASSES - 1):
+    # a pass that keeps every line would only repeat itself (_one_pass is pure)
+    for _ in range(MAX_PASSES - 1 if not all(keep) else 0):
         index = [i for i in index if keep[i]]
         again = _one_pass([lines[i] for i in index])
         if all(again.keep):
@@ -343,7 +380,7 @@ def _one_pass(lines: Sequence[str]) -> PageVerdict:
         return PageVerdict((), (), None)
     words = Counter(" ".join(line for line in lines if len(line) >= LENGTH_LOW)[:SAMPLE_CHARS].lower().split())
     language, stop = pick_language(words)
-    paras = _paragraphs(lines, stop)
+    paras = _paragraphs(lines, stop, language)
     if not paras:
         return PageVerdict(tuple(True for _ in lines), tuple("page:blank" for _ in lines), None, language)
     for p in paras:
@@ -576,6 +613,7 @@ def _headline(paras: Sequence[_Para], weights: Sequence[float], s: int, lines: S
     return None
 
 
+@lru_cache(maxsize=1 << 15)  # pure; the same short paragraphs are keyed in every pass
 def _key(text: str) -> str:
     return " ".join(_WORD.findall(text.lower()))
 

@@ -110,8 +110,10 @@ def keep_article_of_page(result: CleanResult) -> CleanResult:
     """
     if not result.text:
         return result
-    where = layout(result.articles)
     verdict = find_article(result.text.split("\n")[:-1])
+    if all(verdict.keep):
+        return result
+    where = layout(result.articles)
     drops = {no: verdict.reasons[i] for i, keep in enumerate(verdict.keep) if not keep and (no := where[i]) is not None}
     if not drops:
         return result
