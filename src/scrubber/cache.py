@@ -85,6 +85,7 @@ class Cache:
     def __init__(self, root: Path, folder: Path) -> None:
         self.root = root
         self.dir = folder
+        self._made: set[Path] = set()  # entry folders known to exist: one mkdir each per run, not one per file
 
     def _path(self, key: str) -> Path:
         return self.dir / key[:2] / key
@@ -99,11 +100,13 @@ class Cache:
 
     def put(self, key: str, meta: dict[str, Any], output: bytes) -> None:
         path = self._path(key)
-        try:
-            _ensure_root(self.root)
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError:
-            return  # a cache that cannot be written only costs time
+        if path.parent not in self._made:
+            try:
+                _ensure_root(self.root)
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError:
+                return  # a cache that cannot be written only costs time
+            self._made.add(path.parent)
         _write_quietly(path, json.dumps(meta, ensure_ascii=False).encode("utf-8") + b"\n" + zlib.compress(output, 1))
 
 
