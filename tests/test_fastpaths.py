@@ -179,3 +179,32 @@ def test_a_pass_called_settled_leaves_nothing_for_ftfy(text: str, quotes: str) -
     new, settled = _pass(text, quotes, True)  # type: ignore[arg-type]
     if settled:
         assert not maybe_bad(new)
+
+
+from scrubber.similarity import BUCKET_READ, bucket  # noqa: E402
+
+# Texts with equal folds: the same words with other case, punctuation and spacing.
+_WORDS = st.lists(st.text(alphabet="abcXYZäöÜßİ0159", min_size=1, max_size=9), min_size=1, max_size=30)
+_SEPARATORS = st.sampled_from([" ", "  ", ", ", " - ", "'", "...", " (", ") ", "_", "\u201c"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(_WORDS, st.data())
+def test_texts_with_equal_folds_have_equal_buckets(words: list[str], data: st.DataObject) -> None:
+    """Collapse finds repeated paragraphs through buckets: a repeat must land in its original's bucket."""
+
+    def variant() -> str:
+        seps = data.draw(st.lists(_SEPARATORS, min_size=len(words) + 1, max_size=len(words) + 1))
+        cased = [w.upper() if data.draw(st.booleans()) else w for w in words]
+        return seps[0] + "".join(w + s for w, s in zip(cased, seps[1:]))
+
+    a, b = variant(), variant()
+    assert fold(a) == fold(b)
+    assert bucket(a) == bucket(b)
+
+
+def test_buckets_read_only_the_start_of_long_texts() -> None:
+    long = "word " * 100
+    assert bucket(long + "A") == bucket(long + "B")  # (they differ after the bucket: collapse compares folds)
+    assert bucket("x" * (BUCKET_READ + 5)) == bucket("X" * (BUCKET_READ + 9))
+    assert bucket("Eine kurze Zeile") != bucket("Eine andere Zeile")

@@ -18,7 +18,7 @@ from .classify import Content
 from .model import Action, Article, Line, Role
 from .segment import Keys, Segment
 from .settings import Settings
-from .similarity import signature, similarity
+from .similarity import bucket, similarity
 
 # Paragraphs shorter than this (folded) are never collapsed as repeats:
 # "* * *" or a one-word subheading may legitimately come twice.
@@ -109,17 +109,17 @@ def collapse(content: Content, seg: Segment, index: int, keys: Keys, settings: S
             rows[nos[m]] = (nos[m], texts[m], g.role, _COLLAPSE, why, no, score, index, False)
 
     # A paragraph repeats an earlier one when their folded texts are equal.
-    # Paragraphs are first told apart by signature (equal folded texts have
-    # equal signatures, and a signature is much cheaper than a fold): folded
-    # texts are built only for paragraphs whose signature came before.
+    # Paragraphs are first told apart by bucket (equal folded texts have
+    # equal buckets, and a bucket is much cheaper than a fold): folded
+    # texts are built only for paragraphs whose bucket came before.
     def folded(para: list[int]) -> str:
         return " ".join([keys[i].folded for i in para])
 
     kept_paragraphs: list[tuple[Line, ...]] = []
-    by_signature: dict[str, list[tuple[int, list[int]]]] = {}  # kept paragraphs: (first line no, paragraph)
+    by_bucket: dict[str, list[tuple[int, list[int]]]] = {}  # kept paragraphs: (first line no, paragraph)
     for para in paragraphs:
-        sig = "".join([signature(texts[i]) for i in para]) if len(para) > 1 else signature(texts[para[0]])
-        same = by_signature.get(sig)
+        b = bucket(" ".join([texts[i] for i in para]) if len(para) > 1 else texts[para[0]])
+        same = by_bucket.get(b)
         first = None
         if same is not None:
             text = folded(para)
@@ -129,7 +129,7 @@ def collapse(content: Content, seg: Segment, index: int, keys: Keys, settings: S
             for i in para:
                 rows[nos[i]] = (nos[i], texts[i], _BODY, _COLLAPSE, "repeated-paragraph", first, 100.0, index, False)
             continue
-        by_signature.setdefault(sig, []).append((nos[para[0]], para))
+        by_bucket.setdefault(b, []).append((nos[para[0]], para))
         for i in para:
             rows[nos[i]] = (nos[i], texts[i], _BODY, _KEEP, "body", None, None, index, False)
         kept_paragraphs.append(tuple([Line(nos[i], texts[i]) for i in para]))
