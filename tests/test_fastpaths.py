@@ -208,3 +208,28 @@ def test_buckets_read_only_the_start_of_long_texts() -> None:
     assert bucket(long + "A") == bucket(long + "B")  # (they differ after the bucket: collapse compares folds)
     assert bucket("x" * (BUCKET_READ + 5)) == bucket("X" * (BUCKET_READ + 9))
     assert bucket("Eine kurze Zeile") != bucket("Eine andere Zeile")
+
+
+import pytest  # noqa: E402
+
+from scrubber.pipeline import Cleaner  # noqa: E402
+
+
+def test_clean_input_is_cleaned_in_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Input that is clean already (a pre-commit run over cleaned files) needs no proof pass:
+    the second pass would clean the same text again."""
+    dirty = "Headline of the day\n\nA caption here.\nA caption here.\nHeadline of the day\nTT\n20\n\nThe body of the article, long enough to be a paragraph of text.\n"
+    calls: list[str] = []
+    one_pass = Cleaner._one_pass
+
+    def counting(self, text, *args):  # type: ignore[no-untyped-def]
+        calls.append(text)
+        return one_pass(self, text, *args)
+
+    monkeypatch.setattr(Cleaner, "_one_pass", counting)
+    cleaner = Cleaner()
+    clean = cleaner.clean_text(dirty).text
+    assert clean != dirty and len(calls) == 2  # dirty input: a pass, then the proof
+    calls.clear()
+    again = cleaner.clean_text(clean)
+    assert again.text == clean and len(calls) == 1

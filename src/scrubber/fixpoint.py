@@ -20,9 +20,17 @@ from .write import layout
 MAX_PASSES = 4
 
 
-def settle(first: CleanResult, again: Callable[[str], CleanResult]) -> CleanResult:
-    """Clean ``first.text`` again until it is stable (at most MAX_PASSES passes in all)."""
+def settle(first: CleanResult, again: Callable[[str], CleanResult], cleaned: str | None = None) -> CleanResult:
+    """Clean ``first.text`` again until it is stable (at most MAX_PASSES passes in all).
+
+    ``cleaned`` is the text ``first`` came from, when ``again`` of it gives
+    ``first`` (a pass is a pure function of its text).  Input that was clean
+    already (a pre-commit run over cleaned files) then needs no second pass:
+    cleaning ``first.text`` again is the very pass that gave ``first``.
+    """
     current = first
+    if cleaned is not None and first.text == cleaned:
+        return current
     for _ in range(MAX_PASSES - 1):
         if not current.text:
             return current

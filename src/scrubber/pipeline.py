@@ -52,7 +52,8 @@ class Cleaner:
             return self._one_pass(t, source, encoding, warnings, bytes_in, memo)
 
         s = self.settings
-        return settle(self._one_pass(normalize_text(text, s.quotes, s.fast), source, encoding, warnings, bytes_in, memo), again)
+        normalized = normalize_text(text, s.quotes, s.fast)
+        return settle(self._one_pass(normalized, source, encoding, warnings, bytes_in, memo), again, normalized)
 
     def _one_pass(self, text: str, source: str, encoding: str, warnings: tuple[str, ...], bytes_in: int, memo: _Memo) -> CleanResult:
         """One pass over normalized text."""
