@@ -7,7 +7,9 @@ Stages (all over the same files, in sorted path order):
   (a) read      read each file's bytes and decode them as UTF-8
   (b) ftfy      ftfy.fix_text() on each file's decoded text (text already in memory)
   (c) scrubber  Cleaner(Settings()).clean_bytes(data, source=str(path)) on each
-                file's bytes (bytes already in memory); result.text is discarded
+                file's bytes (bytes already in memory); result.text is kept for (d)
+  (d) scrubber on clean input: (c)'s outputs cleaned again (what a pre-commit
+                run over cleaned files does); MB/s of those outputs
 
 For each stage it prints CPU seconds (time.process_time: CPU time of this process,
 excluding sleep/I/O wait), wall seconds (time.perf_counter) and MB/s for both.
@@ -154,6 +156,7 @@ def main(argv=None) -> int:
     out_chars = 0
     errors = 0
     first_errors: list[str] = []
+    outputs: list[bytes] = []
 
     def run_c() -> None:
         nonlocal out_chars, errors
@@ -167,6 +170,7 @@ def main(argv=None) -> int:
                     first_errors.append(f"{src}: {type(e).__name__}: {e}")
                 continue
             out_chars += len(result.text)
+            outputs.append(result.text.encode("utf-8"))
 
     prof = cProfile.Profile() if a.profile else None
     gc.collect()
@@ -185,6 +189,14 @@ def main(argv=None) -> int:
     print(f"    scrubber imported from {where}")
     for line in first_errors:
         print(f"    error: {line}")
+
+    # ---- (d) scrubber on clean input (its own output: the pre-commit case) ------
+    if not a.profile:
+        gc.collect()
+        with Timer() as td:
+            for data in outputs:
+                cleaner.clean_bytes(data)
+        print(row("(d) scrubber, clean in", sum(map(len, outputs)), td, "(c)'s output cleaned again; MB/s of that output"))
 
     if prof is not None:
         buf = io.StringIO()
