@@ -24,13 +24,15 @@ from __future__ import annotations
 import difflib
 import fnmatch
 import functools
+import gzip
 import hashlib
 import json
 import os
 import re
 import signal
+import stat
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
@@ -38,7 +40,7 @@ from typing import Any, Literal
 from . import __version__
 from .atomic import write_atomic
 from .cache import Cache, Entry, Stamp, StatIndex, input_stamp, path_stamp
-from .errors import BinaryInputError, ScrubberError
+from .errors import ScrubberError, SkippedInputError
 from .formats import records, render
 from .dedup import Signer
 from .inputs import Cleaned, InputOutcome, clean_data, input_format_of, read_bytes
@@ -91,6 +93,8 @@ class Job:
     src: str
     rel: str
     explicit: bool = False
+    # Why this input may not be written: its output is another input's (see one_output_each).
+    clash: str | None = None
 
 
 @dataclass
@@ -128,6 +132,7 @@ def walk(
     exclude: tuple[str, ...] = (),
     follow_symlinks: bool = False,
     skip: Iterable[Location] = (),
+    select: Callable[[str], bool] | None = None,
 ) -> Iterator[Job]:
     """The files under ``roots``, in sorted order, as a stream (nothing is held).
 
@@ -136,6 +141,7 @@ def walk(
     skipped unless ``follow_symlinks``; a folder reached twice (a link loop) is
     walked once.  With several roots, relative paths start with the root's name.  A root
     may be an fsspec URL (walked by :func:`scrubber.urls.walk_url`, in the same order).
+    ``select``, when given, must also take each file found in a folder (by its path).
     """
     roots = list(roots)
     skip = list(skip)
@@ -149,11 +155,12 @@ def walk(
                 yield Job(src, rel, explicit=explicit)
             continue
         assert isinstance(root, Path)
-        prefix = root.resolve().name if len(roots) > 1 else ""
         if not root.is_dir():
-            yield Job(str(root), f"{prefix}/{root.name}" if prefix else root.name, explicit=True)
+            yield Job(str(root), root.name, explicit=True)
             continue
-        yield from _walk_dir(root, prefix, include, exclude, follow_symlinks, skip_real, seen)
+        prefix = root.resolve().name if len(roots) > 1 else ""
+        found = _walk_dir(root, prefix, include, exclude, follow_symlinks, skip_real, seen)
+        yield from found if select is None else (job for job in found if select(job.src))
 
 
 def _walk_dir(
@@ -191,8 +198,61 @@ def _walk_dir(
             if not _excluded(child_rel, exclude):
                 yield from _walk_dir(Path(entry.path), child_rel, include, exclude, follow, skip_real, seen)
             continue
-        if _selected(child_rel, include, exclude):
+        if _selected(child_rel, include, exclude) and _regular(entry, follow):
             yield Job(entry.path, child_rel)
+
+
+def _regular(entry: os.DirEntry[str], follow: bool) -> bool:
+    """A regular file: a FIFO, socket or device found in a folder would block or mean nothing (named on the command line, it is read)."""
+    if entry.is_file(follow_symlinks=follow):  # (no system call for a plain file)
+        return True
+    try:
+        return stat.S_ISREG(entry.stat(follow_symlinks=follow).st_mode)
+    except OSError:
+        return True  # a dangling link, say: reading it reports the problem
+
+
+def one_output_each(jobs: Iterable[Job], options: BatchOptions) -> Iterator[Job]:
+    """Mirror runs: an input whose output another input has already (a.txt and
+    a.jsonl both give a.txt; b.txt and b.md both give b.md with --format
+    markdown) is not written; it fails with the reason.
+
+    The walk is depth first, so only the output folders on the way to the
+    current file are remembered: memory grows with the depth and the size of
+    one folder, not with the number of files.
+    """
+    open_folders: dict[str, set[str]] = {}
+    for job in jobs:
+        try:
+            target = _output_location(options, job.rel)
+        except ScrubberError:
+            yield job  # process_file reports it
+            continue
+        folder, _, name = target.rpartition("/")
+        for done in [f for f in open_folders if folder != f and not folder.startswith(f + "/")]:
+            del open_folders[done]
+        names = open_folders.setdefault(folder, set())
+        if name in names:
+            job = replace(job, clash=f"its output {target} is the output of another input too; rename one of them")
+        names.add(name)
+        yield job
+
+
+def root_names_clash(roots: Iterable[Location]) -> str | None:
+    """With several inputs, each gets the output folder's entry named after it: two of one name would mix."""
+    roots = list(roots)
+    if len(roots) < 2:
+        return None
+    seen: dict[str, Location] = {}
+    for root in roots:
+        if is_url(root):
+            continue
+        assert isinstance(root, Path)
+        name = root.resolve().name if root.is_dir() else root.name
+        if name in seen:
+            return f"{seen[name]} and {root} are both named {name!r}: their outputs would land in one place; clean them in two runs"
+        seen[name] = root
+    return None
 
 
 def _selected(rel: PurePosixPath | str, include: tuple[str, ...], exclude: tuple[str, ...]) -> bool:
@@ -314,6 +374,8 @@ def process_file(ctx: Context, job: Job) -> Outcome:
     options = ctx.options
     outcome = Outcome(job.rel, job.src, "cleaned", explicit=job.explicit)
     try:
+        if job.clash is not None:
+            raise ScrubberError(job.src, job.clash)
         if ctx.cache is not None and not is_url(job.src):
             outcome.stamp = input_stamp(job.src)  # before reading: a change after it shows next time
         data = read_bytes(job.src)
@@ -360,9 +422,13 @@ def process_file(ctx: Context, job: Job) -> Outcome:
                 raise ScrubberError(job.src, "is read-only; not changed")
             if options.show_diff:
                 outcome.diff = unified_diff(job.src, data, output)
-            write_atomic(Path(job.src), output)
+            # Through a symbolic link to the file it names (replacing the link
+            # would leave that file dirty); a .gz file stays gzip.
+            if job.src.lower().endswith(".gz"):
+                output = gzip.compress(output, mtime=0)
+            write_atomic(Path(os.path.realpath(job.src)), output)
             outcome.status = "fixed"
-    except BinaryInputError as exc:
+    except SkippedInputError as exc:
         outcome.status, outcome.message = "skipped", str(exc)
     except ScrubberError as exc:
         outcome.status, outcome.message = "error", str(exc)
@@ -380,9 +446,12 @@ def normalized_input(ctx: Context, job: Job, data: bytes) -> bytes:
 
 def _output_for(ctx: Context, job: Job, data: bytes, outcome: Outcome) -> tuple[bytes, bool]:
     options = ctx.options
+    input_format = input_format_of(job.src, options.input_format)  # type: ignore[arg-type]
     key = hashlib.blake2b(data, digest_size=20)
-    if options.fmt != "text":
-        key.update(b"\0" + job.src.encode("utf-8", "surrogateescape"))  # record ids use the path
+    key.update(b"\0" + input_format.encode())  # auto picks it by name: the same bytes may be read two ways
+    if options.fmt != "text" or input_format == "jsonl" or not _plain_utf8(data):
+        # Record ids, skipped-record messages and decoding warnings name the file.
+        key.update(b"\0" + job.src.encode("utf-8", "surrogateescape"))
     hexkey = outcome.cache_key = key.hexdigest()
     if ctx.cache is not None:
         hit = ctx.cache.get(hexkey)
@@ -391,7 +460,9 @@ def _output_for(ctx: Context, job: Job, data: bytes, outcome: Outcome) -> tuple[
             outcome.stats, outcome.skipped_records = meta["stats"], meta["skipped_records"]
             return output, True
     in_place = options.mode in ("in-place", "check")
-    if in_place and input_format_of(job.src, options.input_format) == "jsonl":  # type: ignore[arg-type]
+    if in_place and input_format == "jsonl":
+        if not job.explicit:  # found in a folder: not a file these modes work on
+            raise SkippedInputError(job.src, "is JSONL; --check and --in-place work on text files")
         raise ScrubberError(job.src, "--check and --in-place work on text files, not JSONL")
     result = clean_data(ctx.cleaner, job.src, data, options.input_format, options.text_key)  # type: ignore[arg-type]
     if options.drop:
@@ -409,6 +480,17 @@ def _output_for(ctx: Context, job: Job, data: bytes, outcome: Outcome) -> tuple[
     if ctx.cache is not None:
         ctx.cache.put(hexkey, {"stats": outcome.stats, "skipped_records": outcome.skipped_records}, output)
     return output, False
+
+
+def _plain_utf8(data: bytes) -> bool:
+    """Valid UTF-8: decoding it gives no warning."""
+    if data.isascii():
+        return True
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _analyse(ctx: Context, job: Job, data: bytes, outcome: Outcome) -> Any:
@@ -499,7 +581,7 @@ class _Known:
     def answer(self, job: Job) -> Outcome | None:
         """The outcome of ``job`` when its input and output are as the index knows them (no file is read)."""
         options = self.options
-        if options.mode not in ("mirror", "in-place", "check") or is_url(job.src):
+        if options.mode not in ("mirror", "in-place", "check") or is_url(job.src) or job.clash is not None:
             return None
         entry = self.index.lookup(job.src)
         if entry is None or path_stamp(job.src) != entry.stamp:

@@ -132,6 +132,14 @@ CREATE TABLE IF NOT EXISTS files (
 _BATCH = 256  # entries per transaction
 
 
+def _storable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class StatIndex:
     """Input path -> :class:`Entry`, in one SQLite file.  Used from one thread."""
 
@@ -172,12 +180,14 @@ class StatIndex:
             _, size, mtime, ino, ctime, key, mode, status, target, tsize, tmtime, tino, tctime, meta = row
             target_stamp = (tsize, tmtime, tino, tctime) if target is not None else None
             return Entry((size, mtime, ino, ctime), key, mode, status, target, target_stamp, json.loads(meta))
-        except (sqlite3.Error, ValueError):
+        except (sqlite3.Error, ValueError):  # (UnicodeEncodeError: a file name that is not UTF-8)
             return None
 
     def record(self, path: str, entry: Entry) -> None:
+        if not _storable(path) or (entry.target is not None and not _storable(entry.target)):
+            return  # a file name that is not UTF-8: SQLite stores text as UTF-8 (such a file is just not indexed)
         t = entry.target_stamp or (None, None, None, None)
-        self._pending.append((path, *entry.stamp, entry.key, entry.mode, entry.status, entry.target, *t, json.dumps(entry.meta, ensure_ascii=False)))
+        self._pending.append((path, *entry.stamp, entry.key, entry.mode, entry.status, entry.target, *t, json.dumps(entry.meta)))
         if len(self._pending) >= _BATCH:
             self.flush()
 

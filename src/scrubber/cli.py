@@ -135,6 +135,8 @@ def build_cleaner(
 
 
 def resolve_paths(ctx: typer.Context, paths: list[str] | None) -> list[str]:
+    if sys.stdin is None and (not paths or "-" in paths):  # closed (``<&-``)
+        raise fail("-: standard input is closed; name files to clean")
     if paths:
         return paths
     if sys.stdin.isatty():
@@ -297,12 +299,8 @@ def clean(
             raise fail(str(exc)) from None
         if parsed_shard is not None and dedup:
             raise fail("--dedup needs the whole corpus; it does not work with --shard")
-        walk_options = WalkOptions(
-            include=tuple(include or ()) or file_config.include or DEFAULT_INCLUDE,
-            exclude=tuple(exclude or ()) + file_config.exclude,
-            follow_symlinks=follow_symlinks,
-            shard=parsed_shard,
-        )
+        walk_include, walk_exclude, select = file_config.walk_globs(include, exclude, DEFAULT_INCLUDE)
+        walk_options = WalkOptions(include=walk_include, exclude=walk_exclude, follow_symlinks=follow_symlinks, shard=parsed_shard, select=select)
         workers = jobs or os.cpu_count() or 1
         if not folders:  # a list of files (pre-commit's batches): a pool only pays for many
             workers = max(1, min(workers, len(paths) // 8))
@@ -312,7 +310,7 @@ def clean(
         try:
             with open_engine(check_choice("--engine", engine, ENGINES), scheduler, workers) as run:
                 if dedup:
-                    corpus = Corpus(tuple(location(p) for p in paths), walk_options.include, walk_options.exclude, follow_symlinks, input_format, text_key)
+                    corpus = Corpus(tuple(location(p) for p in paths), walk_options.include, walk_options.exclude, follow_symlinks, input_format, text_key, walk_options.select)
                     found = dedup_corpus(cleaner.settings, corpus, dedup_threshold, workers, PassLog(), engine=run)
                     options = with_drop(options, found)
                     report.dedup = found.to_dict()
@@ -379,7 +377,7 @@ def write_review(builder: ReviewBuilder, report: RunReport, path: Location) -> N
 
 
 def write_report(report: RunReport, path: Location) -> None:
-    write_or_fail(path, report.to_json().encode("utf-8"))
+    write_or_fail(path, report.to_json().encode("utf-8", "backslashreplace"))  # a file name that is not UTF-8: a JSON \udcXX escape
 
 
 @app.command()

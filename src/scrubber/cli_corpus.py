@@ -39,6 +39,7 @@ from .cli import (
 )
 from .engine_dask import ENGINES, open_engine
 from .errors import ScrubberError
+from .config import FileConfig
 from .corpus import Corpus, PassLog, dedup_corpus, learn_corpus
 from .dedup import DedupResult
 from .learn import DEFAULT_MIN_DOCS, DEFAULT_MIN_SHARE, to_rules_yaml
@@ -58,7 +59,7 @@ DEDUP_THRESHOLD = 0.8
 T = TypeVar("T")
 
 
-def _corpus(roots: list[str], include: list[str] | None, exclude: list[str] | None, input_format: str, text_key: str) -> Corpus:
+def _corpus(roots: list[str], include: list[str] | None, exclude: list[str] | None, input_format: str, text_key: str, file_config: FileConfig) -> Corpus:
     from . import urls
 
     located = [location(r) for r in roots]
@@ -70,7 +71,8 @@ def _corpus(roots: list[str], include: list[str] | None, exclude: list[str] | No
         if not found:
             raise fail(f"{root}: no such file or folder")
     input_format = check_choice("--input-format", input_format, ("auto", "text", "jsonl"))
-    return Corpus(tuple(located), tuple(include or ()) or DEFAULT_INCLUDE, tuple(exclude or ()), False, input_format, text_key)
+    walk_include, walk_exclude, select = file_config.walk_globs(include, exclude, DEFAULT_INCLUDE)
+    return Corpus(tuple(located), walk_include, walk_exclude, False, input_format, text_key, select)
 
 
 def _partials(args: list[str]) -> list[Location]:
@@ -142,7 +144,7 @@ def learn(
     config: ConfigOpt = None,
 ) -> None:
     """Learn a site's boilerplate: lines that recur across its files, written as rules to review and use with clean --rules."""
-    cleaner, _ = build_cleaner(config, rules, no_default_rules, quotes, None)
+    cleaner, file_config = build_cleaner(config, rules, no_default_rules, quotes, None)
     part = _sharding(shard, partial, merge, "rules file", output)
     if partial is None and output is None:
         raise fail("learn needs -o FILE: the rules file to write (or --shard I/N --partial FILE for one shard's part)")
@@ -154,7 +156,7 @@ def learn(
         )
         files, folders, distinct = merged.files, len(merged.folder_files), merged.distinct_lines
     else:
-        corpus = _corpus(roots, include, exclude, input_format, text_key)
+        corpus = _corpus(roots, include, exclude, input_format, text_key, file_config)
         if part is not None:
             assert partial is not None
             where = location(partial)
@@ -203,7 +205,7 @@ def dedup(
     config: ConfigOpt = None,
 ) -> None:
     """Find duplicate and near-duplicate articles across files (exact hash, then MinHash LSH, verified). Changes no file."""
-    cleaner, _ = build_cleaner(config, rules, no_default_rules, quotes, None)
+    cleaner, file_config = build_cleaner(config, rules, no_default_rules, quotes, None)
     part = _sharding(shard, partial, merge, "report", report_path)
     log = PassLog()
     if merge:
@@ -213,7 +215,7 @@ def dedup(
         log.warnings.extend(shard_log.warnings)
     elif part is not None:
         assert partial is not None
-        corpus = _corpus(roots, include, exclude, input_format, text_key)
+        corpus = _corpus(roots, include, exclude, input_format, text_key, file_config)
         where = location(partial)
         sigs = _on_engine(engine, scheduler, jobs, lambda run, workers: shard_signatures(cleaner.settings, corpus, part, workers, log, engine=run), [*corpus.roots, where])
         _or_fail(lambda: write_dedup_partial(where, part, cleaner.settings, corpus, sigs, log))
@@ -221,7 +223,7 @@ def dedup(
         typer.echo(f"scrubber: shard {part}: {len(sigs)} article(s) -> {partial}", err=True)
         raise typer.Exit(code)
     else:
-        corpus = _corpus(roots, include, exclude, input_format, text_key)
+        corpus = _corpus(roots, include, exclude, input_format, text_key, file_config)
         result = _on_engine(engine, scheduler, jobs, lambda run, workers: dedup_corpus(cleaner.settings, corpus, threshold, workers, log, engine=run), [*corpus.roots])
     write_dedup_report(result, location(report_path) if report_path is not None else None)
     code = _report_problems(log)
@@ -230,7 +232,7 @@ def dedup(
 
 
 def write_dedup_report(result: DedupResult, path: Location | None) -> None:
-    data = (json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    data = (json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n").encode("utf-8", "backslashreplace")  # a file name that is not UTF-8: a JSON \\udcXX escape
     if path is None:
         sys.stdout.buffer.write(data)
         return

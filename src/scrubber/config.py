@@ -20,8 +20,10 @@ error naming the file and the key.
 from __future__ import annotations
 
 import fnmatch
+import re
 import sys
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -66,6 +68,21 @@ class FileConfig:
             return False
         return not any(fnmatch.fnmatch(n, g) for n in names for g in self.exclude)
 
+    def walk_globs(
+        self, include: Sequence[str] | None, exclude: Sequence[str] | None, default: tuple[str, ...]
+    ) -> tuple[tuple[str, ...], tuple[str, ...], Callable[[str], bool] | None]:
+        """A folder walk's include and exclude globs, and the test for each file it finds.
+
+        Command-line globs are relative to the folder walked; this file's are
+        relative to this file, so :meth:`selects` decides on each file found
+        (its exclude globs also prune the walk, which can only take less).  A
+        command-line include replaces this file's.
+        """
+        conf = replace(self, include=()) if include else self
+        walk_include = tuple(include) if include else ("*",) if self.include else default
+        select = conf.selects if conf.path is not None and (conf.include or conf.exclude) else None
+        return walk_include, tuple(exclude or ()) + self.exclude, select
+
 
 def _match_names(path: str, root: Path | None) -> list[str]:
     p = PurePath(path)
@@ -90,11 +107,22 @@ def discover(start: Path) -> Path | None:
     return None
 
 
+# A [tool.scrubber] table (or [tool.scrubber.x]) as written in a pyproject.toml.
+_TOOL_TABLE = re.compile(r"^\s*\[\s*tool\s*\.\s*\"?scrubber\"?\s*[\].]", re.MULTILINE)
+
+
 def _has_tool_table(pyproject: Path) -> bool:
     try:
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return False  # not ours to judge: it may be another tool's broken file
+        text = pyproject.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        # Another tool's broken file is not ours to judge; a broken file that
+        # has our table is (loading it reports the error: a hook must not pass
+        # files silently without its settings).
+        return _TOOL_TABLE.search(text) is not None
     return isinstance(data.get("tool"), dict) and "scrubber" in data["tool"]
 
 

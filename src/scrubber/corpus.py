@@ -47,9 +47,10 @@ class Corpus:
     follow_symlinks: bool = False
     input_format: str = "auto"
     text_key: str = "text"
+    select: Callable[[str], bool] | None = None  # the configuration file's globs (FileConfig.walk_globs)
 
     def jobs(self) -> Iterator[Job]:
-        return walk(self.roots, self.include, self.exclude, self.follow_symlinks)
+        return walk(self.roots, self.include, self.exclude, self.follow_symlinks, (), self.select)
 
     def options(self, mode: str, **extra: object) -> BatchOptions:
         return BatchOptions(mode=mode, input_format=self.input_format, text_key=self.text_key, **extra)  # type: ignore[arg-type]

@@ -18,8 +18,12 @@ class InputError(ScrubberError):
     """An input cannot be read or is not text (missing, a directory, binary...)."""
 
 
-class BinaryInputError(InputError):
-    """An input is not text.  Batch runs skip such files with a warning."""
+class SkippedInputError(InputError):
+    """An input found in a folder that a batch run skips with a warning (named on the command line, it is an error)."""
+
+
+class BinaryInputError(SkippedInputError):
+    """An input is not text."""
 
 
 class RulesError(ScrubberError):

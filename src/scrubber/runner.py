@@ -28,7 +28,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
 from .atomic import sweep_temporaries
-from .batch import AGGREGATE_NAMES, DEFAULT_INCLUDE, BatchOptions, Job, Outcome, check_outdir, run_local, walk
+from .batch import AGGREGATE_NAMES, DEFAULT_INCLUDE, BatchOptions, Job, Outcome, check_outdir, one_output_each, root_names_clash, run_local, walk
 from .corpus import Engine
 from .errors import ScrubberError
 from .report import RunReport
@@ -48,10 +48,12 @@ class WalkOptions:
     exclude: tuple[str, ...] = ()
     follow_symlinks: bool = False
     shard: Shard | None = None  # --shard i/N: only the files whose path hash falls in shard i
+    select: Callable[[str], bool] | None = None  # the configuration file's globs (FileConfig.walk_globs)
 
 
-class _Terminated(Exception):
-    pass
+class _Terminated(BaseException):
+    """SIGTERM, raised in the main thread.  A BaseException, like KeyboardInterrupt,
+    so that the per-file ``except Exception`` (a bug costs one file) lets it through."""
 
 
 def _say(message: str) -> None:
@@ -80,6 +82,8 @@ def run_batch(
                 urls.make_dirs(options.outdir)
         except ScrubberError as exc:
             problem = str(exc)
+        if problem is None and options.mode == "mirror":
+            problem = root_names_clash(roots)
         if problem is not None:
             _say(f"error: {problem}")
             return 2
@@ -88,7 +92,9 @@ def run_batch(
         skip: list[Location] = [options.outdir] if options.outdir is not None else []
         if options.cache_dir is not None:
             skip.append(options.cache_dir)
-        found = walk(roots, walk_options.include, walk_options.exclude, walk_options.follow_symlinks, skip)
+        found = walk(roots, walk_options.include, walk_options.exclude, walk_options.follow_symlinks, skip, walk_options.select)
+        if options.mode == "mirror":
+            found = one_output_each(found, options)
         return select(found, walk_options.shard) if walk_options.shard is not None else found
 
     _sweep(options, roots)
