@@ -201,3 +201,10 @@ def test_closed_standard_input_is_one_line() -> None:
     closed = subprocess.run(f"{sys.executable} -m scrubber clean <&-", shell=True, capture_output=True)
     assert closed.returncode == 2
     assert closed.stderr.decode().strip().count("\n") == 0 and "standard input is closed" in closed.stderr.decode()
+
+
+def test_an_empty_output_path_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "page.txt").write_bytes(DIRTY)
+    r = run_cli("clean", "page.txt", "-o", "", cwd=tmp_path)
+    assert r.returncode == 2
+    assert r.stderr.decode().strip() == "scrubber: error: -o/--output: the path is empty"

@@ -260,6 +260,8 @@ def clean(
     if named and not paths:  # every path given is excluded (a pre-commit hook's files, say): nothing to do
         typer.echo(f"scrubber: nothing to clean: the {len(named)} path(s) given are excluded by {file_config.path}", err=True)
         raise typer.Exit(0)
+    if output == "":
+        raise fail("-o/--output: the path is empty")
     report = RunReport()
     valve = SafetyValve(min_body=min_body, max_removed=max_removed)
     folders = [p for p in paths if p != "-" and is_folder(p)]
