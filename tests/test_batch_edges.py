@@ -14,6 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from scrubber import batch
+from scrubber.batch import BatchOptions, Context, Job, process_file
+from scrubber.settings import Settings
+
 from .conftest import SEED, SEED_EXPECTED, run_cli
 
 DIRTY = SEED.read_bytes()
@@ -208,3 +212,19 @@ def test_an_empty_output_path_is_one_line(tmp_path: Path) -> None:
     r = run_cli("clean", "page.txt", "-o", "", cwd=tmp_path)
     assert r.returncode == 2
     assert r.stderr.decode().strip() == "scrubber: error: -o/--output: the path is empty"
+
+
+def test_in_place_leaves_a_file_edited_while_it_was_cleaned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    f = tmp_path / "page.txt"
+    f.write_bytes(DIRTY)
+    read = batch.read_bytes
+
+    def read_then_edit(path: str) -> bytes:
+        data = read(path)
+        f.write_bytes(DIRTY + b"\nA line the user just typed into the file, in an editor.\n")  # saved meanwhile
+        return data
+
+    monkeypatch.setattr(batch, "read_bytes", read_then_edit)
+    outcome = process_file(Context.build(Settings(), BatchOptions(mode="in-place")), Job(str(f), "page.txt", explicit=True))
+    assert outcome.status == "error" and "changed while it was being cleaned" in (outcome.message or "")
+    assert f.read_bytes().endswith(b"in an editor.\n")

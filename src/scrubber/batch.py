@@ -378,6 +378,7 @@ def process_file(ctx: Context, job: Job) -> Outcome:
             raise ScrubberError(job.src, job.clash)
         if ctx.cache is not None and not is_url(job.src):
             outcome.stamp = input_stamp(job.src)  # before reading: a change after it shows next time
+        read_stamp = path_stamp(job.src) if options.mode == "in-place" and not is_url(job.src) else None
         data = read_bytes(job.src)
         outcome.bytes_in = len(data)
         if options.mode in ANALYSIS_MODES:
@@ -426,6 +427,8 @@ def process_file(ctx: Context, job: Job) -> Outcome:
             # would leave that file dirty); a .gz file stays gzip.
             if job.src.lower().endswith(".gz"):
                 output = gzip.compress(output, mtime=0)
+            if path_stamp(job.src) != read_stamp:  # an editor saved it meanwhile: its edit wins
+                raise ScrubberError(job.src, "changed while it was being cleaned; left as it is (run again)")
             write_atomic(Path(os.path.realpath(job.src)), output)
             outcome.status = "fixed"
     except SkippedInputError as exc:
