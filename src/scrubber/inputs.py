@@ -15,7 +15,7 @@ import json
 import sys
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -81,7 +81,11 @@ def clean_data(cleaner: Cleaner, path: str, data: bytes, input_format: InputForm
 
 
 def _clean_jsonl(cleaner: Cleaner, path: str, data: bytes, text_key: str) -> InputOutcome:
-    decoded = decode(data, path)
+    # Records are split on LF only (a CR before it is JSON whitespace): a raw
+    # U+2028, U+2029 or U+0085 inside a JSON string is data, not a line end,
+    # so line ends are not normalized before the split.
+    decoded = decode(data, path, newlines=False)
+    warnings = decoded.warnings
     outcome = InputOutcome()
     for no, rec, problem in _records(decoded.text, text_key):
         where = f"{path}:{no}"
@@ -91,6 +95,10 @@ def _clean_jsonl(cleaner: Cleaner, path: str, data: bytes, text_key: str) -> Inp
         assert rec is not None
         fields = {k: v for k, v in rec.items() if k != text_key}
         result = cleaner.clean_text(rec[text_key], source=where)
+        if decoded.encoding != "utf-8" or warnings:
+            # The file's encoding in every record; its decoding warning once.
+            result = replace(result, encoding=decoded.encoding, warnings=warnings + result.warnings)
+            warnings = ()
         outcome.cleaned.append(Cleaned(result, where, {"record": no, "fields": fields}))
     return outcome
 
@@ -102,7 +110,7 @@ def _records(text: str, text_key: str) -> Iterator[tuple[int, dict[str, Any] | N
         try:
             rec = json.loads(line)
         except json.JSONDecodeError as exc:
-            yield no, None, f"not valid JSON ({exc.msg} at column {exc.colno})"
+            yield no, None, f"not valid JSON ({_json_problem(exc)})"
             continue
         if not isinstance(rec, dict):
             yield no, None, "not a JSON object"
@@ -112,3 +120,15 @@ def _records(text: str, text_key: str) -> Iterator[tuple[int, dict[str, Any] | N
             yield no, None, f"{text_key!r} is not a string"
         else:
             yield no, rec, None
+
+
+def _json_problem(exc: json.JSONDecodeError) -> str:
+    """The decoder's message with the column, reading naturally.
+
+    json's messages may end in "at" ("Unterminated string starting at"):
+    the column completes them instead of a second "at".
+    """
+    msg = exc.msg
+    if msg.endswith(" at"):
+        return f"{msg} column {exc.colno}"
+    return f"{msg} at column {exc.colno}"

@@ -35,6 +35,11 @@ _NEWLINES = re.compile("\r\n?|[\u2028\u2029\x85]")
 # Share of bytes that may be invalid in an otherwise UTF-8 file before we stop
 # calling it UTF-8 and ask the detector.
 _INVALID_UTF8_SHARE = 0.01
+# Or: at least this many valid multi-byte UTF-8 characters per invalid
+# sequence.  A short UTF-8 file with a couple of stray cp1252 bytes (curly
+# quotes) passes; a cp1252 file almost never does, since each of its accented
+# letters is an invalid sequence and valid pairs occur only by accident.
+_VALID_PER_INVALID = 2
 
 
 def read_path(path: Path) -> bytes:
@@ -53,10 +58,14 @@ def read_path(path: Path) -> bytes:
         raise InputError(str(path), exc.strerror or str(exc)) from None
 
 
-def decode(data: bytes, source: str = "-") -> Decoded:
-    """Decode ``data`` to text with LF line ends."""
+def decode(data: bytes, source: str = "-", newlines: bool = True) -> Decoded:
+    """Decode ``data`` to text with LF line ends.
+
+    With ``newlines=False`` line ends are left as they are (JSONL: records
+    are split on LF only, and a U+2028 inside a JSON string is data).
+    """
     text, encoding, warnings = _decode(data, source)
-    return Decoded(text=normalize_newlines(text), encoding=encoding, warnings=tuple(warnings))
+    return Decoded(text=normalize_newlines(text) if newlines else text, encoding=encoding, warnings=tuple(warnings))
 
 
 def normalize_newlines(text: str) -> str:
@@ -78,10 +87,11 @@ def _decode(data: bytes, source: str) -> tuple[str, str, list[str]]:
         return data.decode("utf-8"), "utf-8", []
     except UnicodeDecodeError as exc:
         first_bad = exc.start
-    bad = _count_invalid_utf8(data)
-    if bad <= max(1, len(data) * _INVALID_UTF8_SHARE) and _has_utf8_multibyte(data):
+    text = data.decode("utf-8", errors="replace")
+    bad, good = _count_utf8(data, text)
+    if good and (bad <= max(1, len(data) * _INVALID_UTF8_SHARE) or bad * _VALID_PER_INVALID <= good):
         return (
-            data.decode("utf-8", errors="replace"),
+            text,
             "utf-8",
             [f"{source}: {bad} invalid UTF-8 byte sequence(s) (first at byte {first_bad}) replaced with U+FFFD"],
         )
@@ -103,10 +113,13 @@ def _refuse_binary(data: bytes, source: str) -> None:
             raise BinaryInputError(source, "is binary (mostly non-text bytes)")
 
 
-def _count_invalid_utf8(data: bytes) -> int:
-    return data.decode("utf-8", errors="replace").count("\ufffd") - data.count(b"\xef\xbf\xbd")
+def _count_utf8(data: bytes, replaced: str) -> tuple[int, int]:
+    """Invalid UTF-8 sequences and valid multi-byte characters in ``data``.
 
-
-def _has_utf8_multibyte(data: bytes) -> bool:
-    """True when the file holds at least one valid multi-byte UTF-8 sequence."""
-    return re.search(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}", data) is not None
+    ``replaced`` is ``data`` decoded as UTF-8 with U+FFFD for each invalid
+    sequence; a U+FFFD that was in the file (EF BF BD) counts as valid.
+    """
+    genuine = data.count(b"\xef\xbf\xbd")
+    bad = replaced.count("\ufffd") - genuine
+    non_ascii = len(replaced) - len(replaced.encode("ascii", "ignore"))
+    return bad, non_ascii - bad
