@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
@@ -96,21 +97,43 @@ def markdown(rec: Mapping[str, Any], front_matter: bool = False) -> str:
         meta = yaml.safe_dump({"id": rec["id"], "source": rec["source"]}, allow_unicode=True, sort_keys=False)
         parts.append(f"---\n{meta}---")
     if rec["title"] is not None:
-        parts.append("# " + _escape(rec["title"]))
+        title = _escape(rec["title"])
+        if title.endswith("#"):  # a closing "#" sequence would be taken off the heading
+            title = title[:-1] + "\\#"
+        parts.append("# " + title)
     if rec["captions"]:
-        parts.append("\n".join("*" + _escape(c).replace("*", "\\*") + "*" for c in rec["captions"]))
+        # "*" escaped before _escape, which may add a backslash before a leading "*" itself.
+        parts.append("\n".join("*" + _escape(c.replace("*", "\\*")) + "*" for c in rec["captions"]))
     parts.extend("\n".join(_escape(line) for line in p.split("\n")) for p in rec["paragraphs"])
     return "\n\n".join(parts)
 
 
-_BLOCK_STARTS = ("#", ">", "-", "+", "*", "=", "|", "```")
+_BLOCK_STARTS = ("#", ">", "-", "+", "*", "=", "|", "```", "~~~", "_")
+# An ordered-list marker: digits, then "." or ")", then a space or the end.
+_ORDERED = re.compile(r"([0-9]+)([.)])(?=[ \t]|$)")
+# Raw HTML (CommonMark renders it, as a block or inline): a tag, closing tag,
+# comment, declaration or processing instruction, and autolinks (<https://...>).
+_HTML = re.compile(r"<(?=[A-Za-z/!?])")
+# A character or entity reference (&amp; &#169; &#xA9;) renders as the character.
+_ENTITY = re.compile(r"&(?=#[0-9]{1,7};|#[xX][0-9A-Fa-f]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)")
 
 
 def _escape(line: str) -> str:
-    """Keep a line of text from being read as Markdown structure."""
+    """Keep a line of text from being read as Markdown structure or raw HTML.
+
+    Escaped: a line starting a heading, quote, bullet list, thematic break,
+    setext underline, table, code fence (``` or ~~~) or ordered list (``1.``
+    or ``1)``), and anywhere in the line a ``<`` that would open an HTML tag,
+    comment or autolink, and an ``&`` that would start an entity reference.
+    A backslash before ASCII punctuation renders as the punctuation itself.
+    """
+    if "<" in line:
+        line = _HTML.sub(r"\\<", line)
+    if "&" in line:
+        line = _ENTITY.sub(r"\\&", line)
     if line.startswith(_BLOCK_STARTS):
         return "\\" + line
-    head, dot, _ = line.partition(". ")
-    if dot and head.isdigit():
-        return head + "\\. " + line[len(head) + 2 :]
+    m = _ORDERED.match(line)
+    if m is not None:
+        return m.group(1) + "\\" + line[m.end(1) :]
     return line

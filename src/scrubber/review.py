@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .model import Action, CleanResult
-from .report import RunReport
+from .report import RunReport, word_count
 
 TABLE_ROWS = 1000
 RISKY_VIEWS = 100
@@ -57,7 +57,7 @@ def file_review(source: str, results: Iterable[CleanResult], flags: Iterable[str
     words_in = words_out = removed = 0
     for result in results:
         for d in result.decisions:
-            n = len(d.text.split())
+            n = word_count(d.text)  # as the safety valve counts (CJK characters are words)
             words_in += n
             if d.action is Action.KEEP:
                 words_out += n
