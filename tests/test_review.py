@@ -74,3 +74,24 @@ def test_page_renders_in_headless_chromium(tmp_path: Path) -> None:
     kept = Path(__file__).resolve().parent.parent / "build" / "review.png"
     kept.parent.mkdir(exist_ok=True)
     shutil.copy(shot, kept)  # for a person to look at
+
+
+def test_binary_file_in_a_folder_is_skipped_with_a_warning(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(SEED, src / "seed.txt")
+    (src / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    out = tmp_path / "review.html"
+    r = run_cli("review", str(src), "-o", str(out))
+    assert r.returncode == 0, r.stderr  # as clean, learn and dedup
+    err = r.stderr.decode()
+    assert f"scrubber: warning: {src / 'image.txt'}: is binary (contains NUL bytes); skipped" in err
+    assert "review of 1 file(s)" in err and out.exists()
+
+
+def test_binary_file_named_on_the_command_line_is_an_input_error(tmp_path: Path) -> None:
+    binary = tmp_path / "image.txt"
+    binary.write_bytes(b"\x00\x01\x02" * 100)
+    r = run_cli("review", str(binary), str(SEED), "-o", str(tmp_path / "review.html"))
+    assert r.returncode == 2
+    assert f"scrubber: error: {binary}: is binary (contains NUL bytes)" in r.stderr.decode()

@@ -75,3 +75,36 @@ def test_test_command_catches_unstable_expectations(tmp_path: Path) -> None:
     (cases / "y.test").write_text("no marker here\n")
     r = run_cli("test", str(cases))
     assert r.returncode == 2 and "y.test: no '# output' line" in r.stderr.decode()
+
+
+def test_rules_list_with_a_missing_report_says_so(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.json"
+    r = run_cli("rules", "list", "--report", str(missing))
+    assert r.returncode == 2
+    assert r.stderr.decode() == f"scrubber: error: {missing}: no such file\n"
+    assert r.stdout == b""
+
+
+def test_rules_list_report_errors_name_the_file(tmp_path: Path) -> None:
+    r = run_cli("rules", "list", "--report", str(tmp_path))
+    assert r.returncode == 2 and r.stderr.decode() == f"scrubber: error: {tmp_path}: is a directory, not a file\n"
+    binary = tmp_path / "run.json"
+    binary.write_bytes(b"\xff\xfe\x00garbage")
+    r = run_cli("rules", "list", "--report", str(binary))
+    assert r.returncode == 2 and r.stderr.decode().startswith(f"scrubber: error: {binary}: not UTF-8 text")
+    binary.write_text('{"files": 1}')
+    r = run_cli("rules", "list", "--report", str(binary))
+    assert r.returncode == 2 and r.stderr.decode() == f"scrubber: error: {binary}: not a scrubber run report (--report of clean)\n"
+
+
+def test_test_command_errors_name_the_path(tmp_path: Path) -> None:
+    missing = tmp_path / "nope"
+    r = run_cli("test", str(missing))
+    assert r.returncode == 2 and r.stderr.decode() == f"scrubber: error: {missing}: no such folder\n"
+    cases = tmp_path / "cases"
+    (cases / "expected").mkdir(parents=True)
+    (cases / "a.txt").write_bytes(b"caf\xe9\n")
+    (cases / "expected" / "a.txt").write_text("café\n")
+    r = run_cli("test", str(cases))
+    assert r.returncode == 2 and r.stderr.decode().startswith(f"scrubber: error: {cases / 'a.txt'}: not UTF-8 text")
+    assert len(r.stderr.decode().splitlines()) == 1

@@ -38,13 +38,23 @@ def review(
     input_format = check_choice("--input-format", input_format, ("auto", "text", "jsonl"))
     cleaner, file_config = build_cleaner(config, rules, no_default_rules, quotes, threshold)
     options = BatchOptions(mode="review", input_format=input_format, text_key=text_key, valve=SafetyValve(min_body, max_removed))
-    jobs_iter = walk(paths, tuple(include or ()) or file_config.include or DEFAULT_INCLUDE, tuple(exclude or ()) + file_config.exclude)
+    walk_include, walk_exclude, select = file_config.walk_globs(include, exclude, DEFAULT_INCLUDE)
+    jobs_iter = walk(paths, walk_include, walk_exclude, select=select)
     report = RunReport()
     builder = ReviewBuilder()
+    explicit_errors = 0
     for outcome in run_local(cleaner.settings, options, jobs_iter, jobs or os.cpu_count() or 1):
         if outcome.status in ("error", "skipped"):
+            # As in clean, learn and dedup: a binary file found in a folder is
+            # skipped with a warning; named on the command line, it is an
+            # input error (status 2) like any other file that cannot be read.
+            if outcome.status == "skipped" and not outcome.explicit:
+                report.warnings.append(f"{outcome.message}; skipped")
+                typer.echo(f"scrubber: warning: {outcome.message}; skipped", err=True)
+                continue
             report.errors.append(outcome.message or outcome.src)
-            typer.echo(f"scrubber: warning: {outcome.message}", err=True)
+            explicit_errors += outcome.explicit
+            typer.echo(f"scrubber: error: {outcome.message}", err=True)
             continue
         report.files += 1
         for stats in outcome.stats:
@@ -52,4 +62,4 @@ def review(
         builder.add(outcome.payload)
     write_review(builder, report, output)
     typer.echo(f"scrubber: review of {builder.files} file(s), {builder.flagged} flagged -> {output}", err=True)
-    raise typer.Exit(1 if report.errors else 0)
+    raise typer.Exit(2 if explicit_errors else 1 if report.errors else 0)

@@ -30,11 +30,28 @@ OUTPUT_MARKER = "# output"
 def _matched_counts(report: Path | None) -> dict[str, int]:
     if report is None:
         return {}
+    text = _read(report, "file")
     try:
-        doc = json.loads(report.read_text(encoding="utf-8"))
+        doc = json.loads(text)
         return {str(k): int(v) for k, v in doc["dropped_per_rule"].items()}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (ValueError, KeyError, TypeError, AttributeError):
         raise fail(f"{report}: not a scrubber run report (--report of clean)") from None
+
+
+def _read(path: Path, what: str = "file") -> str:
+    """A UTF-8 text file's content; a problem is one line naming the file (exit 2)."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise fail(f"{path}: no such {what}") from None
+    except IsADirectoryError:
+        raise fail(f"{path}: is a directory, not a file") from None
+    except PermissionError:
+        raise fail(f"{path}: permission denied") from None
+    except UnicodeDecodeError as exc:
+        raise fail(f"{path}: not UTF-8 text (invalid byte at {exc.start})") from None
+    except OSError as exc:
+        raise fail(f"{path}: {exc.strerror or exc}") from None
 
 
 @rules_app.command("list")
@@ -98,9 +115,9 @@ def find_cases(folder: Path) -> list[Case]:
     for src in sorted(folder.glob("*.txt")):
         exp = folder / "expected" / src.name
         if exp.is_file():
-            cases.append(Case(src.name, src.read_text(encoding="utf-8"), exp.read_text(encoding="utf-8")))
+            cases.append(Case(src.name, _read(src), _read(exp)))
     for single in sorted(folder.glob("*.test")):
-        text = single.read_text(encoding="utf-8")
+        text = _read(single)
         head, marker, tail = text.partition("\n" + OUTPUT_MARKER + "\n")
         if not marker:
             raise fail(f"{single}: no '{OUTPUT_MARKER}' line between the input and the expected output")
@@ -131,6 +148,8 @@ def test_cases(
     config: ConfigOpt = None,
 ) -> None:
     """Run your own fixture cases against the configured rules; a diff for each failure, exit 1 on any."""
+    if not folder.exists():
+        raise fail(f"{folder}: no such folder")
     if not folder.is_dir():
         raise fail(f"{folder}: not a folder")
     cleaner, _ = build_cleaner(config, rules, no_default_rules, quotes, threshold)
