@@ -3,6 +3,7 @@
 
     python bench/score_dev_pages.py [--engine clean|page|page+clean] [--style inscriptis|bs4|both]
                                     [--limit N] [--worst 10] [--dump DIR] [--pages ID,ID]
+                                    [--half even|odd]
 
 Engines:
   clean       the library as a user runs it with --page: Cleaner(Settings(page=True)).clean_bytes(data, source=path).text
@@ -21,6 +22,9 @@ Language groups: each page's language is guessed from its own text by stop-word 
 with the detector's own choice (scrubber.page.pick_language over jusText's lists for its
 18 candidate languages), and grouped German / English / other.  (Before, seven lists were
 used here, and Finnish, Hungarian and Russian pages were counted as English.)
+
+Halves: --half even (odd) scores the pages at even (odd) positions of the sorted ids only.
+Develop a signal on one half and confirm it on the other, against fitting single pages.
 
 Throughput: CPU seconds (time.process_time) of the engine over the input bytes of the run
 (1 MB = 10^6 bytes); reading files and scoring are not counted.  For the page engines the
@@ -164,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=None, help="first N pages (sorted by id)")
     ap.add_argument("--worst", type=int, default=10)
     ap.add_argument("--pages", default=None, help="comma-separated ids to score only")
+    ap.add_argument("--half", choices=("even", "odd"), default=None, help="pages at even (odd) positions of the sorted ids only")
     ap.add_argument("--dump", type=Path, default=None, help="write each output to DIR/<style>/<id>.txt")
     ap.add_argument("--data", type=Path, default=None, help=f"dev-pages folder (default {DATA})")
     args = ap.parse_args(argv)
@@ -174,6 +179,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.pages:
         wanted = set(args.pages.split(","))
         ids = [i for i in ids if i in wanted]
+    if args.half is not None:
+        ids = ids[args.half == "odd" :: 2]
     if args.limit is not None:
         ids = ids[: args.limit]
     styles = ("inscriptis", "bs4") if args.style == "both" else (args.style,)

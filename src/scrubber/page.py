@@ -21,13 +21,17 @@ the text shows:
    before it) and to short real content next to it (dateline, one-sentence
    paragraph, quote, list items with sentences).
 
-Further signals: lists inside the article (numbered 1, 2, 3 in order, or
-after a lead-in sentence ending in ":") are neutral, not menus
-(:func:`_mark_lists`); short date-and-time lines (one per comment or forum post)
-weigh against the run they are in when a page has several; script text and
-count lists are bad ("page:symbols"); long prose with few stop words is
-neutral; and a page without a clear article run only loses the paragraphs
-that are boilerplate by themselves (:func:`_weak`).
+Further signals: lists inside the article (numbered 1, 2, 3 in order, after
+a lead-in sentence ending in ":", or lists of amounts with units such as
+ingredients) are neutral, not menus (:func:`_mark_lists`,
+:func:`_quantity_lists`); short date-and-time lines (one per comment or forum
+post) weigh against the run they are in when a page has several, and are
+dropped even inside the article ("page:timestamp"); script text and count
+lists are bad ("page:symbols"); long prose with few stop words is neutral;
+sentences of ten words or more right next to the article run, and a title
+followed by two of them (the next article of a file of several), belong to
+the article (:func:`_next_articles`); and a page without a clear article run
+only loses the paragraphs that are boilerplate by themselves (:func:`_weak`).
 
 An input that is already a clean article keeps every line: when the page has no
 boilerplate signal (no menu runs, counters or link lists) and its paragraphs are
@@ -39,7 +43,7 @@ from __future__ import annotations
 import importlib.util
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -127,10 +131,22 @@ _SENTENCE_ENDS = (".", "!", "?", "…", ":", ";")
 _CLOSERS = "\"'»«)]"
 
 
+# A sentence followed by a credit in brackets ("... on Tuesday. (Photo:
+# handout)", "(dpa)", "(AFP/Reuters)") still ends a sentence: captions and
+# news leads end so.  A credit is short: at most CREDIT_CHARS characters from
+# " (" to the end (longer brackets are text of their own).
+CREDIT_CHARS = 40
+
+
 def _ends_sentence(text: str) -> bool:
     """``_SENTENCE_END.search(text) is not None`` for text without newlines, in
-    constant time: a search for an end-anchored pattern tries every position."""
-    return text.rstrip(_CLOSERS).endswith(_SENTENCE_ENDS)
+    constant time (a search for an end-anchored pattern tries every position),
+    or a sentence followed by a short credit in brackets."""
+    if text.rstrip(_CLOSERS).endswith(_SENTENCE_ENDS):
+        return True
+    if text.endswith(")") and (cut := text.rfind(" (")) > 0 and len(text) - cut <= CREDIT_CHARS:
+        return text[:cut].rstrip(_CLOSERS).endswith(_SENTENCE_ENDS)
+    return False
 
 
 @lru_cache(maxsize=1)
@@ -143,6 +159,16 @@ def _stop_index() -> dict[str, tuple[int, ...]]:
     return {w: tuple(v) for w, v in index.items()}
 
 
+@lru_cache(maxsize=1)
+def _stop_groups() -> tuple[dict[str, int], tuple[tuple[int, ...], ...]]:
+    """Each stop word's group: the number of the set of candidate languages
+    whose lists hold it (``groups[number]``), so that a page's stop words are
+    counted per group in one pass at C speed."""
+    numbers: dict[tuple[int, ...], int] = {}
+    group = {w: numbers.setdefault(langs, len(numbers)) for w, langs in _stop_index().items()}
+    return group, tuple(numbers)
+
+
 def pick_language(words: Counter[str]) -> tuple[str, frozenset[str]]:
     """The candidate language whose stop words are most frequent among ``words``.
 
@@ -151,27 +177,50 @@ def pick_language(words: Counter[str]) -> tuple[str, frozenset[str]]:
     (its Finnish list has "and", "of", "the", "in"), and an English page must
     not be judged Finnish by them.
     """
-    best, best_n = "", 0.0
-    shared: dict[tuple[int, ...], int] = {}
-    index = _stop_index()
-    for w in words.keys() & index.keys():
-        langs = index[w]
-        shared[langs] = shared.get(langs, 0) + words[w]
-    counts = [0.0] * len(LANGUAGES)
-    for langs, c in shared.items():
+    group = _stop_groups()[0]
+    counts: Counter[int] = Counter()
+    for w, c in words.items():
+        if w in group:
+            counts[group[w]] += c
+    return _pick(counts, sum(words.values()))
+
+
+def _page_language(lines: Sequence[str]) -> tuple[str, frozenset[str]]:
+    """:func:`pick_language` over the words of a page's long lines (the first
+    SAMPLE_CHARS characters of them): the same choice, counting only the stop
+    words' groups instead of every word."""
+    sample: list[str] = []
+    size = -1  # characters of the joined sample so far
+    for line in lines:
+        if len(line) >= LENGTH_LOW:
+            sample.append(line)
+            size += len(line) + 1
+            if size >= SAMPLE_CHARS:
+                break
+    words = " ".join(sample)[:SAMPLE_CHARS].lower().split()
+    group = _stop_groups()[0]
+    return _pick(Counter(map(group.__getitem__, filter(group.__contains__, words))), len(words))
+
+
+def _pick(counts: Mapping[int, int], total: int) -> tuple[str, frozenset[str]]:
+    """The language of a text of ``total`` words with ``counts[g]`` stop words of group g."""
+    groups = _stop_groups()[1]
+    per_language = [0.0] * len(LANGUAGES)
+    for g, c in counts.items():
+        langs = groups[g]
         part = c / len(langs)
         for li in langs:
-            counts[li] += part
-    for lang, n in zip(LANGUAGES, counts):
+            per_language[li] += part
+    best, best_n = "", 0.0
+    for lang, n in zip(LANGUAGES, per_language):
         if n > best_n:
             best, best_n = lang, n
-    total = sum(words.values())
     if not best or best_n < 0.1 * total:
         return "", frozenset()
     return best, load_stoplist(best)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Para:
     first: int  # line indexes first..last (inclusive), all non-blank
     last: int
@@ -378,8 +427,7 @@ def _one_pass(lines: Sequence[str]) -> PageVerdict:
     n = len(lines)
     if n == 0:
         return PageVerdict((), (), None)
-    words = Counter(" ".join(line for line in lines if len(line) >= LENGTH_LOW)[:SAMPLE_CHARS].lower().split())
-    language, stop = pick_language(words)
+    language, stop = _page_language(lines)
     paras = _paragraphs(lines, stop, language)
     if not paras:
         return PageVerdict(tuple(True for _ in lines), tuple("page:blank" for _ in lines), None, language)
@@ -401,6 +449,7 @@ def _one_pass(lines: Sequence[str]) -> PageVerdict:
         return _weak(lines, paras, weights, language)
     s0 = s
     s = _extend(weights, s, -1)
+    s = _sentences_before(paras, s)
     # nothing before a headline that repeats the page title is article
     titled = _headline(paras, weights, s0, lines, title_only=True)
     if titled is not None and titled > s:
@@ -411,6 +460,7 @@ def _one_pass(lines: Sequence[str]) -> PageVerdict:
             e += 1
         else:
             break
+    e = _next_articles(paras, e)
     head = titled if titled is not None and titled == s else _headline(paras, weights, s, lines)
 
     keep = [False] * n
@@ -418,7 +468,9 @@ def _one_pass(lines: Sequence[str]) -> PageVerdict:
     top = head if head is not None else s
     for k, p in enumerate(paras):
         if top <= k <= e:
-            inside = k >= s or weights[k] > -0.3 or k == head
+            # between the headline and the article: what is not clearly
+            # boilerplate, and sentences (a lead of names and figures)
+            inside = k >= s or weights[k] > -0.3 or k == head or (p.sentence and p.words >= LEAD_WORDS)
             why = "page:article" if k >= s else ("page:headline" if k == head else "page:lead")
             if not inside:
                 why = p.reason or "page:between"
@@ -431,6 +483,7 @@ def _one_pass(lines: Sequence[str]) -> PageVerdict:
     dropped = sum(1 for p in paras if not keep[p.first])
     if dropped <= CLEAN_MAX_DROPPED:
         return PageVerdict(tuple(True for _ in lines), tuple("page:clean" for _ in lines), None, language)
+    _drop_post_stamps(paras, weights, keep, reasons)  # after the clean test: a clean file keeps its stamps
     _blanks(lines, keep, reasons)
     return PageVerdict(tuple(keep), tuple(reasons), paras[head].first if head is not None else None, language)
 
@@ -586,6 +639,49 @@ def _extend(weights: Sequence[float], edge: int, step: int) -> int:
 HEAD_LOOK = 8
 
 
+# Sentences right next to the article run belong to it, whatever their stop
+# words: a paragraph of NEXT_WORDS words or more that ends a sentence (names
+# and figures, a language the lists know badly, generated text).  Boilerplate
+# next to an article is rarely one: "Teilen", "Tags: ...", bylines, dates,
+# "Your email address will not be published." (eight words).  After the run
+# the article goes on over such sentences, and over a title followed by
+# NEXT_SENTENCES of them (the next article of a file of several articles;
+# one sentence after a title is a teaser).
+NEXT_WORDS = 10
+NEXT_SENTENCES = 2
+
+
+def _is_prose(p: _Para) -> bool:
+    return p.sentence and p.words >= NEXT_WORDS and not p.bullet
+
+
+def _title_like(p: _Para) -> bool:
+    return 2 <= p.words <= 25 and p.chars <= 200 and not p.sentence and not p.bullet
+
+
+def _sentences_before(paras: Sequence[_Para], s: int) -> int:
+    """The article's first paragraph, moved back over the sentences right before it."""
+    while s > 0 and _is_prose(paras[s - 1]):
+        s -= 1
+    return s
+
+
+def _next_articles(paras: Sequence[_Para], e: int) -> int:
+    """The article's last paragraph, moved on over the sentences right after
+    it, and over each title followed by NEXT_SENTENCES or more sentences."""
+    n = len(paras)
+    while e + 1 < n:
+        titled = _title_like(paras[e + 1])
+        start = e + 2 if titled else e + 1
+        j = start
+        while j < n and _is_prose(paras[j]):
+            j += 1
+        if j - start < (NEXT_SENTENCES if titled else 1):
+            break
+        e = j - 1
+    return e
+
+
 def _headline(paras: Sequence[_Para], weights: Sequence[float], s: int, lines: Sequence[str], title_only: bool = False) -> int | None:
     """The paragraph taken as the headline: among the few short paragraphs just
     before the article, the one repeated earlier in the page (the last repeat of
@@ -632,6 +728,15 @@ STAMP_WEIGHT = -3.0
 
 def _is_stamp(p: _Para) -> bool:
     return p.chars <= STAMP_CHARS and _TIME.search(p.text) is not None and _DATE.search(p.text) is not None
+
+
+def _drop_post_stamps(paras: Sequence[_Para], weights: Sequence[float], keep: list[bool], reasons: list[str]) -> None:
+    """The timestamps of posts (a page with STAMPS_MIN or more) are no article
+    text even inside the article run: the posts' text stays, their stamps go."""
+    for p, w in zip(paras, weights):
+        if w <= STAMP_WEIGHT and keep[p.first] and _is_stamp(p):
+            for i in range(p.first, p.last + 1):
+                keep[i], reasons[i] = False, "page:timestamp"
 
 
 def _mark_stamps(paras: Sequence[_Para], weights: list[float]) -> None:
@@ -685,6 +790,79 @@ def _mark_lists(paras: Sequence[_Para], weights: list[float]) -> None:
                     break
                 if q.sentence or (q.stops and q.words >= 3) or _DIGIT.search(q.text):
                     items.add(j)
+    items.update(_quantity_lists(paras))
     for k in items:
         if weights[k] < LIST_WEIGHT and paras[k].reason not in ("page:symbols",):
             weights[k] = LIST_WEIGHT
+
+
+# Ingredient lists, nutrition facts and specification tables have neither
+# numbers in order nor a lead-in sentence, but their items carry amounts with
+# a unit: a short line "125 g", "2 Pck.", "1/2 TL" or "125 g Mehl", or a bare
+# number followed by a unit alone ("350" / "g").  A stretch of short
+# paragraphs with at least QUANTITY_MIN amounts with a unit, at most
+# QUANTITY_GAP paragraphs without an amount in a row (the unit, the name,
+# "Salz", a note like "weich", "Für die Füllung:"), is a list of the article.  Ranked lists
+# ("1 Idées", "2", "3": most-read, top ten) count up one by one and are no
+# amounts; a dateline ("12.03.2024") is no amount either (a unit is a word).
+QUANTITY_MIN = 3
+QUANTITY_GAP = 3
+_AMOUNT = r"(?:ca\.\s*)?(?:\d+(?:[.,/]\d+)?(?:\s*[-–]\s*\d+(?:[.,]\d+)?)?|[½¼¾⅓⅔⅛])\s*[½¼¾]?"
+_UNIT = r"[^\W\d_]{1,8}\.?(?:/[^\W\d_]{1,3})?"
+_BARE_AMOUNT = re.compile(_AMOUNT + "$")
+_UNIT_AMOUNT = re.compile(_AMOUNT + r"\s*" + _UNIT + r"(?:\s|$)")
+_UNIT_ALONE = re.compile(_UNIT + "$")
+_LEAD_NUMBER = re.compile(r"\d+")
+_AMOUNT_FIRST = frozenset("0123456789½¼¾⅓⅔⅛c")  # what an amount can start with ("ca. 200 g")
+
+
+def _amount(paras: Sequence[_Para], k: int) -> str:
+    """"unit" for an amount with a unit, "bare" for a number alone, else ""."""
+    p = paras[k]
+    if p.chars >= LENGTH_LOW or p.text[:1] not in _AMOUNT_FIRST:
+        return ""
+    if _BARE_AMOUNT.match(p.text) is not None:
+        after = paras[k + 1] if k + 1 < len(paras) else None
+        return "unit" if after is not None and _UNIT_ALONE.match(after.text) is not None else "bare"
+    return "unit" if _UNIT_AMOUNT.match(p.text) is not None and not _is_stamp(p) else ""
+
+
+def _ranked(paras: Sequence[_Para], amounts: Sequence[int]) -> bool:
+    """The leading numbers count up by one for most of the items (a ranking, not amounts)."""
+    nums = [int(m.group()) for k in amounts if (m := _LEAD_NUMBER.match(paras[k].text))]
+    steps = sum(1 for a, b in zip(nums, nums[1:]) if b == a + 1)
+    return steps * 2 >= len(nums) - 1 > 0
+
+
+def _quantity_lists(paras: Sequence[_Para]) -> set[int]:
+    """The paragraphs of lists of amounts (see above)."""
+    kinds = {k: kind for k, p in enumerate(paras) if p.chars < LENGTH_LOW and p.text[:1] in _AMOUNT_FIRST and (kind := _amount(paras, k))}
+    if sum(1 for kind in kinds.values() if kind == "unit") < QUANTITY_MIN:
+        return set()  # most pages: no list of amounts at all
+    items: set[int] = set()
+    chain: list[int] = []
+    amounts: list[int] = []
+    gap = 0
+
+    def close() -> None:
+        if sum(1 for k in amounts if kinds[k] == "unit") >= QUANTITY_MIN and not _ranked(paras, amounts):
+            # up to the unit and the name after the last amount
+            items.update(k for k in chain if k <= amounts[-1] + 2)
+
+    for k in range(min(kinds), min(len(paras), max(kinds) + QUANTITY_GAP + 1)):
+        p = paras[k]
+        if k in kinds:
+            if not chain and k and paras[k - 1].chars < LENGTH_LOW and paras[k - 1].text.endswith(":"):
+                chain.append(k - 1)  # the list's own heading ("Zutaten:")
+            chain.append(k)
+            amounts.append(k)
+            gap = 0
+        elif chain and gap < QUANTITY_GAP and p.words and p.chars < LENGTH_LOW:
+            chain.append(k)
+            gap += 1
+        elif chain:
+            close()
+            chain, amounts, gap = [], [], 0
+    if chain:
+        close()
+    return items
