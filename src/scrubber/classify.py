@@ -49,6 +49,21 @@ def title_shaped(content: Content, i: int) -> bool:
     return 1 <= content.words[i] <= TITLE_SHAPE_MAX_WORDS and not ends_like_sentence(content.texts[i])
 
 
+# Scrapers that put every element on its own line split a sentence at each
+# inline link: "Kathrin Göbel (" / "Twitter" / ") ist Astrophysikerin".  A
+# line right after an opening bracket, or right before a closing bracket or
+# punctuation, is part of a sentence, whatever a line rule says of it alone.
+# (Quotes are no evidence: straightened, an opening and a closing quote are
+# one character; "..." may start a teaser.)
+_OPENS = ("(", "[", "\u201e", "\u201a", "\u00ab")
+_CLOSES = (")", "]", ",", ";", ":", "!", "?", ". ", "\u00bb")
+
+
+def inside_sentence(before: str, after: str) -> bool:
+    """Is a line between these two (in one block) a piece of a sentence split at a link?"""
+    return before.endswith(_OPENS) or after.startswith(_CLOSES) or after == "."
+
+
 @dataclass(slots=True)
 class Answers:
     """Which rule (if any) matches a text, remembered for one input.
@@ -99,6 +114,8 @@ def classify(lines: list[str], blocks: list[Span], rules: RuleSet, answers: Answ
                 rule = match_line(text, previous, n)
             if rule is not None and rule.keep_first and rule.id not in spared:
                 spared.add(rule.id)
+                rule = None
+            if rule is not None and start < i < end - 1 and inside_sentence(lines[i - 1], lines[i + 1]):
                 rule = None
             previous = rule
             if rule is not None:
