@@ -228,3 +228,15 @@ def test_in_place_leaves_a_file_edited_while_it_was_cleaned(tmp_path: Path, monk
     outcome = process_file(Context.build(Settings(), BatchOptions(mode="in-place")), Job(str(f), "page.txt", explicit=True))
     assert outcome.status == "error" and "changed while it was being cleaned" in (outcome.message or "")
     assert f.read_bytes().endswith(b"in an editor.\n")
+
+
+def test_a_file_name_with_a_newline_keeps_messages_one_line(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "two\nlines.txt").write_bytes(DIRTY)
+    (src / "bin\nary.txt").write_bytes(b"\x00\x01binary")
+    r = run_cli("clean", "--check", str(src), "--no-cache")
+    assert r.returncode == 1
+    lines = r.stderr.decode().splitlines()
+    assert any(line.startswith("scrubber: would fix") and line.endswith("two\\nlines.txt") for line in lines), lines
+    assert any("bin\\nary.txt" in line and "skipped" in line for line in lines), lines

@@ -25,7 +25,7 @@ from .engine_dask import ENGINES, open_engine
 from .shard import parse_shard
 from .dedup import Signer, find_duplicates
 from .config import FileConfig, find_config, make_settings
-from .errors import ScrubberError
+from .errors import ScrubberError, one_line
 from .explain import print_explanation, rows
 from .formats import FORMATS, records, render
 from .inputs import Cleaned, InputOutcome, clean_input, input_format_of
@@ -66,12 +66,12 @@ def main_callback(
 
 
 def fail(message: str, code: int = EXIT_ERROR) -> typer.Exit:
-    typer.echo(f"scrubber: error: {message}", err=True)
+    typer.echo(f"scrubber: error: {one_line(message)}", err=True)
     return typer.Exit(code)
 
 
 def warn(message: str) -> None:
-    typer.echo(f"scrubber: warning: {message}", err=True)
+    typer.echo(f"scrubber: warning: {one_line(message)}", err=True)
 
 
 PathsArg = Annotated[

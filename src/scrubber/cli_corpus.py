@@ -38,7 +38,7 @@ from .cli import (
     write_or_fail,
 )
 from .engine_dask import ENGINES, open_engine
-from .errors import ScrubberError
+from .errors import ScrubberError, one_line
 from .config import FileConfig
 from .corpus import Corpus, PassLog, dedup_corpus, learn_corpus
 from .dedup import DedupResult
@@ -118,7 +118,7 @@ def _report_problems(log: PassLog) -> int:
     for w in log.warnings:
         warn(w)
     for e in log.errors:
-        typer.echo(f"scrubber: error: {e}", err=True)
+        typer.echo(f"scrubber: error: {one_line(e)}", err=True)
     return 1 if log.errors else 0
 
 

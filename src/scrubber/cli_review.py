@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from .batch import DEFAULT_INCLUDE, BatchOptions, run_local, walk
+from .errors import one_line
 from .cli import ConfigOpt, ExcludeOpt, IncludeOpt, InputFormatOpt, JobsOpt, NoDefaultRulesOpt, QuotesOpt, RulesOpt, TextKeyOpt, ThresholdOpt, app, build_cleaner, check_choice, fail, write_review
 from .report import RunReport, SafetyValve
 from .review import ReviewBuilder
@@ -50,11 +51,11 @@ def review(
             # input error (status 2) like any other file that cannot be read.
             if outcome.status == "skipped" and not outcome.explicit:
                 report.warnings.append(f"{outcome.message}; skipped")
-                typer.echo(f"scrubber: warning: {outcome.message}; skipped", err=True)
+                typer.echo(f"scrubber: warning: {one_line(outcome.message or outcome.src)}; skipped", err=True)
                 continue
             report.errors.append(outcome.message or outcome.src)
             explicit_errors += outcome.explicit
-            typer.echo(f"scrubber: error: {outcome.message}", err=True)
+            typer.echo(f"scrubber: error: {one_line(outcome.message or outcome.src)}", err=True)
             continue
         report.files += 1
         for stats in outcome.stats:

@@ -3,6 +3,16 @@
 from __future__ import annotations
 
 
+# Control characters (a file name may hold a newline) shown as escapes, so
+# that every message stays one line.
+_ONE_LINE = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F)} | {ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"}
+
+
+def one_line(message: str) -> str:
+    """``message`` with its control characters escaped: one line on a terminal or in a log."""
+    return message.translate(_ONE_LINE) if not message.isprintable() else message
+
+
 class ScrubberError(Exception):
     """Base class: an error with a one-line message for the user."""
 

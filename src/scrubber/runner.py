@@ -30,7 +30,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskProgressC
 from .atomic import sweep_temporaries
 from .batch import AGGREGATE_NAMES, DEFAULT_INCLUDE, BatchOptions, Job, Outcome, check_outdir, one_output_each, root_names_clash, run_local, walk
 from .corpus import Engine
-from .errors import ScrubberError
+from .errors import ScrubberError, one_line
 from .report import RunReport
 from .shard import Shard, select
 from .review import ReviewBuilder
@@ -57,7 +57,7 @@ class _Terminated(BaseException):
 
 
 def _say(message: str) -> None:
-    typer.echo(f"scrubber: {message}", err=True)
+    typer.echo(f"scrubber: {one_line(message)}", err=True)
 
 
 def run_batch(
