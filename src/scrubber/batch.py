@@ -152,7 +152,8 @@ def walk(
             from .urls import walk_url
 
             for src, rel, explicit in walk_url(root, len(roots) > 1, include, exclude, follow_symlinks, skip, _selected, _excluded):  # type: ignore[arg-type]
-                yield Job(src, rel, explicit=explicit)
+                if explicit or select is None or select(src):
+                    yield Job(src, rel, explicit=explicit)
             continue
         assert isinstance(root, Path)
         if not root.is_dir():
