@@ -240,3 +240,13 @@ def test_a_file_name_with_a_newline_keeps_messages_one_line(tmp_path: Path) -> N
     lines = r.stderr.decode().splitlines()
     assert any(line.startswith("scrubber: would fix") and line.endswith("two\\nlines.txt") for line in lines), lines
     assert any("bin\\nary.txt" in line and "skipped" in line for line in lines), lines
+
+
+def test_an_input_named_twice_is_cleaned_once(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_bytes(DIRTY)
+    (tmp_path / "b.txt").write_bytes(DIRTY)
+    out = tmp_path / "out"
+    r = run_cli("clean", "in", "b.txt", "in", "./b.txt", "-o", str(out), "--no-cache", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert (out / "b.txt").read_bytes() == CLEAN and (out / "in" / "a.txt").read_bytes() == CLEAN

@@ -147,6 +147,7 @@ def walk(
     skip = list(skip)
     skip_real = {os.path.realpath(p) for p in skip if not is_url(p)}
     seen: set[tuple[int, int]] = set()
+    files_named: set[str] = set()
     for root in roots:
         if is_url(root):
             from .urls import walk_url
@@ -157,7 +158,9 @@ def walk(
             continue
         assert isinstance(root, Path)
         if not root.is_dir():
-            yield Job(str(root), root.name, explicit=True)
+            if (real := os.path.realpath(root)) not in files_named:  # a file named twice is one input
+                files_named.add(real)
+                yield Job(str(root), root.name, explicit=True)
             continue
         prefix = root.resolve().name if len(roots) > 1 else ""
         found = _walk_dir(root, prefix, include, exclude, follow_symlinks, skip_real, seen)
@@ -245,10 +248,13 @@ def root_names_clash(roots: Iterable[Location]) -> str | None:
     if len(roots) < 2:
         return None
     seen: dict[str, Location] = {}
+    real: dict[str, Location] = {}
     for root in roots:
         if is_url(root):
             continue
         assert isinstance(root, Path)
+        if real.setdefault(os.path.realpath(root), root) is not root:
+            continue  # named twice: one input
         name = root.resolve().name if root.is_dir() else root.name
         if name in seen:
             return f"{seen[name]} and {root} are both named {name!r}: their outputs would land in one place; clean them in two runs"
