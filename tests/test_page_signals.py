@@ -15,7 +15,7 @@ from hypothesis import given, settings
 
 from scrubber import Cleaner, Settings
 from scrubber.normalize import normalize_text
-from scrubber.page import PageVerdict, find_article, pick_language
+from scrubber.page import SAMPLE_CHARS, PageVerdict, find_article, pick_language
 
 from .strategies import Page, pages
 
@@ -153,6 +153,16 @@ def test_page_language_is_picked_like_pick_language() -> None:
     for lines in (recipe_page(), ["The bridge over the river will be opened in the spring, and it is the longest in the region by far."] * 3):
         words = Counter(" ".join(line for line in lines if len(line) >= 70).lower().split())
         assert find_article(lines).language == pick_language(words)[0]
+
+
+def test_a_long_page_picks_its_language_from_its_first_sample_chars() -> None:
+    """Past SAMPLE_CHARS characters of long lines the sample is cut (inside a word, maybe): the rest does not count."""
+    german = "Die Brücke über den Fluss wird im Frühjahr eröffnet, und sie ist bei weitem die längste in der Region."
+    english = "The bridge over the river will be opened in the spring, and it is the longest in the region by far."
+    for lines in ([german] * (SAMPLE_CHARS // len(german) + 3) + [english] * 1000, [german] * 10 + [english] * 1000):
+        words = Counter(" ".join(line for line in lines if len(line) >= 70)[:SAMPLE_CHARS].lower().split())
+        assert find_article(lines).language == pick_language(words)[0]
+    assert find_article([german] * (SAMPLE_CHARS // len(german) + 3) + [english] * 1000).language == "German"
 
 
 PAGE_CLEANER = Cleaner(Settings(page=True))

@@ -185,10 +185,27 @@ def pick_language(words: Counter[str]) -> tuple[str, frozenset[str]]:
     return _pick(counts, sum(words.values()))
 
 
-def _page_language(lines: Sequence[str]) -> tuple[str, frozenset[str]]:
+def _page_language(lines: Sequence[str], words: Sequence[list[str]]) -> tuple[str, frozenset[str]]:
     """:func:`pick_language` over the words of a page's long lines (the first
     SAMPLE_CHARS characters of them): the same choice, counting only the stop
-    words' groups instead of every word."""
+    words' groups instead of every word.  ``words[i]`` is ``lines[i].lower().split()``:
+    while the sample is not cut, its words are those lists one after another."""
+    sample_words: list[str] = []
+    size = -1
+    for i, line in enumerate(lines):
+        if len(line) >= LENGTH_LOW:
+            size += len(line) + 1
+            if size > SAMPLE_CHARS:
+                return _page_language_cut(lines)
+            sample_words += words[i]
+            if size == SAMPLE_CHARS:
+                break
+    group = _stop_groups()[0]
+    return _pick(Counter(map(group.__getitem__, filter(group.__contains__, sample_words))), len(sample_words))
+
+
+def _page_language_cut(lines: Sequence[str]) -> tuple[str, frozenset[str]]:
+    """:func:`_page_language` for a page whose sample is cut at SAMPLE_CHARS (inside a word, maybe)."""
     sample: list[str] = []
     size = -1  # characters of the joined sample so far
     for line in lines:
@@ -239,30 +256,21 @@ class _Para:
         return self.stops / self.words if self.words else 0.0
 
 
-# The passes of find_article over one page, and the second cleaning pass,
-# look at mostly the same paragraphs again: the word counts of a paragraph's
-# text are cached (a pure function of two strings, so results cannot depend on
-# what ran before; it measurably saves time on real pages).
-@lru_cache(maxsize=1 << 15)
-def _measure(text: str, language: str) -> tuple[int, int, bool]:
-    """A paragraph text's word count (0 without letters), stop-word count and whether it ends a sentence."""
-    words = text.lower().split()
-    stops = sum(map(load_stoplist(language).__contains__, words)) if language else 0
-    return (len(words) if _LETTER.search(text) else 0), stops, _ends_sentence(text)
-
-
-def _paragraphs(lines: Sequence[str], stop: frozenset[str], language: str) -> list[_Para]:
-    """Paragraphs of ``lines``; ``stop`` is the stop-word list of ``language``."""
+def _paragraphs(lines: Sequence[str], words: Sequence[list[str]], stop: frozenset[str], language: str) -> list[_Para]:
+    """Paragraphs of ``lines``; ``words[i]`` is ``lines[i].lower().split()``; ``stop`` is the stop-word list of ``language``."""
     paras: list[_Para] = []
     cur: list[str] = []
+    cur_words: list[str] = []
     first = -1
     bullet = False
     num = 0
+    is_stop = stop.__contains__
 
     def flush(last: int) -> None:
         text = " ".join(cur) if len(cur) > 1 else cur[0]
-        nwords, stops, sentence = _measure(text, language)
-        paras.append(_Para(first, last, text, bullet, len(text), nwords, stops, sentence, num))
+        nwords = len(cur_words) if _LETTER.search(text) else 0
+        stops = sum(map(is_stop, cur_words)) if language else 0
+        paras.append(_Para(first, last, text, bullet, len(text), nwords, stops, _ends_sentence(text), num))
 
     for i, line in enumerate(lines):
         if not line:
@@ -272,6 +280,7 @@ def _paragraphs(lines: Sequence[str], stop: frozenset[str], language: str) -> li
             continue
         m = _BULLET.match(line) if line[0] in _BULLET_FIRST or line[0].isdigit() else None
         content = line[m.end() :] if m else line
+        line_words = words[i] if m is None else content.lower().split()
         if cur:
             prev = cur[-1]
             run_on = not m and (
@@ -286,10 +295,12 @@ def _paragraphs(lines: Sequence[str], stop: frozenset[str], language: str) -> li
             )
             if run_on:
                 cur.append(content)
+                cur_words += line_words
                 continue
             flush(i - 1)
             cur = []
         cur.append(content)
+        cur_words = list(line_words)
         first = i
         bullet = m is not None
         n = _NUMBER.match(line) if line[:1].isdigit() else None
@@ -392,14 +403,15 @@ def find_article(lines: Sequence[str]) -> PageVerdict:
 # small cache saves that repeat (about half the work on clean inputs).
 @lru_cache(maxsize=4)
 def _find_article(lines: tuple[str, ...]) -> PageVerdict:
-    verdict = _one_pass(lines)
+    words = [line.lower().split() for line in lines]  # split once for every pass
+    verdict = _one_pass(lines, words)
     index = list(range(len(lines)))
     keep = list(verdict.keep)
     reasons = list(verdict.reasons)
     # a pass that keeps every line would only repeat itself (_one_pass is pure)
     for _ in range(MAX_PASSES - 1 if not all(keep) else 0):
         index = [i for i in index if keep[i]]
-        again = _one_pass([lines[i] for i in index])
+        again = _one_pass([lines[i] for i in index], [words[i] for i in index])
         if all(again.keep):
             break
         for j, i in enumerate(index):
@@ -423,12 +435,13 @@ MIN_PARAS = 3
 CLEAN_MAX_DROPPED = 2
 
 
-def _one_pass(lines: Sequence[str]) -> PageVerdict:
+def _one_pass(lines: Sequence[str], words: Sequence[list[str]]) -> PageVerdict:
+    """One decision over ``lines``; ``words[i]`` is ``lines[i].lower().split()``."""
     n = len(lines)
     if n == 0:
         return PageVerdict((), (), None)
-    language, stop = _page_language(lines)
-    paras = _paragraphs(lines, stop, language)
+    language, stop = _page_language(lines, words)
+    paras = _paragraphs(lines, words, stop, language)
     if not paras:
         return PageVerdict(tuple(True for _ in lines), tuple("page:blank" for _ in lines), None, language)
     for p in paras:
