@@ -189,34 +189,22 @@ def _page_language(lines: Sequence[str], words: Sequence[list[str]]) -> tuple[st
     """:func:`pick_language` over the words of a page's long lines (the first
     SAMPLE_CHARS characters of them): the same choice, counting only the stop
     words' groups instead of every word.  ``words[i]`` is ``lines[i].lower().split()``:
-    while the sample is not cut, its words are those lists one after another."""
-    sample_words: list[str] = []
-    size = -1
+    unless the sample is cut (inside a word, maybe), its words are those lists
+    one after another."""
+    sample: list[int] = []
+    size = -1  # characters of the joined sample so far
     for i, line in enumerate(lines):
         if len(line) >= LENGTH_LOW:
-            size += len(line) + 1
-            if size > SAMPLE_CHARS:
-                return _page_language_cut(lines)
-            sample_words += words[i]
-            if size == SAMPLE_CHARS:
-                break
-    group = _stop_groups()[0]
-    return _pick(Counter(map(group.__getitem__, filter(group.__contains__, sample_words))), len(sample_words))
-
-
-def _page_language_cut(lines: Sequence[str]) -> tuple[str, frozenset[str]]:
-    """:func:`_page_language` for a page whose sample is cut at SAMPLE_CHARS (inside a word, maybe)."""
-    sample: list[str] = []
-    size = -1  # characters of the joined sample so far
-    for line in lines:
-        if len(line) >= LENGTH_LOW:
-            sample.append(line)
+            sample.append(i)
             size += len(line) + 1
             if size >= SAMPLE_CHARS:
                 break
-    words = " ".join(sample)[:SAMPLE_CHARS].lower().split()
+    if size > SAMPLE_CHARS:
+        picked = " ".join(lines[i] for i in sample)[:SAMPLE_CHARS].lower().split()
+    else:
+        picked = [w for i in sample for w in words[i]]
     group = _stop_groups()[0]
-    return _pick(Counter(map(group.__getitem__, filter(group.__contains__, words))), len(words))
+    return _pick(Counter(map(group.__getitem__, filter(group.__contains__, picked))), len(picked))
 
 
 def _pick(counts: Mapping[int, int], total: int) -> tuple[str, frozenset[str]]:
