@@ -250,3 +250,15 @@ def test_an_input_named_twice_is_cleaned_once(tmp_path: Path) -> None:
     r = run_cli("clean", "in", "b.txt", "in", "./b.txt", "-o", str(out), "--no-cache", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert (out / "b.txt").read_bytes() == CLEAN and (out / "in" / "a.txt").read_bytes() == CLEAN
+
+
+def test_config_globs_decide_on_files_under_a_url_root(tmp_path: Path) -> None:
+    src = tmp_path / "scraped"
+    src.mkdir()
+    (src / "a.txt").write_bytes(DIRTY)
+    (src / "b.md").write_bytes(DIRTY)
+    (tmp_path / "scrubber.yaml").write_text('include:\n  - "*.txt"\n')
+    out = tmp_path / "out"
+    r = run_cli("clean", src.as_uri(), "-o", str(out), "--no-cache", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in out.rglob("*") if p.is_file()) == ["a.txt"]
