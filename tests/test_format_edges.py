@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scrubber import Cleaner, Settings
 from scrubber.formats import markdown
@@ -112,3 +114,31 @@ def test_short_cjk_body_is_still_flagged(tmp_path: Path) -> None:
     r = run_cli("clean", "--strict", str(p))
     assert r.returncode == 1
     assert f"{p}: flagged: 1 article(s) with a body under 10 words" in r.stderr.decode()
+
+
+# Any line of text, however much Markdown punctuation it holds, renders as itself.
+_MD_ALPHABET = "ab 1.)*_`[]()!<>&#;~\\-+=|:'\"ü"
+
+
+def test_markdown_inline_syntax_renders_as_its_literal_text() -> None:
+    markdown_it = pytest.importorskip("markdown_it")
+    for line in ["*not emphasis*", "_nor this_", "`not code`", "[not a link](http://x.org)", "![no image](a.png)", "a\\*b", "snake_case_name", "**bold?**", "~~gone?~~", "trailing \\"]:
+        html = markdown_it.MarkdownIt("commonmark").render(markdown(_record([line], title=None)))
+        assert html == "<p>" + _html_text(line) + "</p>\n", line
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_MD_ALPHABET, min_size=1, max_size=30).map(lambda s: " ".join(s.split())).filter(bool))
+def test_markdown_any_line_renders_as_itself(line: str) -> None:
+    markdown_it = pytest.importorskip("markdown_it")
+    html = markdown_it.MarkdownIt("commonmark").render(markdown(_record([line], title=None)))
+    assert html == "<p>" + _html_text(line) + "</p>\n"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=_MD_ALPHABET, min_size=1, max_size=30).map(lambda s: " ".join(s.split())).filter(bool))
+def test_markdown_any_title_and_caption_render_as_themselves(line: str) -> None:
+    markdown_it = pytest.importorskip("markdown_it")
+    html = markdown_it.MarkdownIt("commonmark").render(markdown(_record(["Body."], title=line, captions=[line])))
+    text = _html_text(line)
+    assert html == f"<h1>{text}</h1>\n<p><em>{text}</em></p>\n<p>Body.</p>\n"

@@ -97,17 +97,19 @@ def markdown(rec: Mapping[str, Any], front_matter: bool = False) -> str:
         meta = yaml.safe_dump({"id": rec["id"], "source": rec["source"]}, allow_unicode=True, sort_keys=False)
         parts.append(f"---\n{meta}---")
     if rec["title"] is not None:
-        title = _escape(rec["title"])
-        if title.endswith("#"):  # a closing "#" sequence would be taken off the heading
-            title = title[:-1] + "\\#"
-        parts.append("# " + title)
+        # A closing "#" sequence (a run of "#" after a space) would be taken off the heading.
+        parts.append("# " + _CLOSING_HASHES.sub(r"\1\\\2", _escape(rec["title"])))
     if rec["captions"]:
-        # "*" escaped before _escape, which may add a backslash before a leading "*" itself.
-        parts.append("\n".join("*" + _escape(c.replace("*", "\\*")) + "*" for c in rec["captions"]))
+        parts.append("\n".join("*" + _escape(c) + "*" for c in rec["captions"]))
     parts.extend("\n".join(_escape(line) for line in p.split("\n")) for p in rec["paragraphs"])
     return "\n\n".join(parts)
 
 
+# Inline syntax, escaped wherever it stands: a backslash (it would escape
+# the next character), emphasis ("*", "_"), code spans ("`") and links,
+# images and link reference definitions (all of which need a "[").
+_INLINE = str.maketrans({"\\": "\\\\", "*": "\\*", "_": "\\_", "`": "\\`", "[": "\\["})
+_CLOSING_HASHES = re.compile(r"(^|[ \t])(#+)$")
 _BLOCK_STARTS = ("#", ">", "-", "+", "*", "=", "|", "```", "~~~", "_")
 # An ordered-list marker: digits, then "." or ")", then a space or the end.
 _ORDERED = re.compile(r"([0-9]+)([.)])(?=[ \t]|$)")
@@ -123,10 +125,13 @@ def _escape(line: str) -> str:
 
     Escaped: a line starting a heading, quote, bullet list, thematic break,
     setext underline, table, code fence (``` or ~~~) or ordered list (``1.``
-    or ``1)``), and anywhere in the line a ``<`` that would open an HTML tag,
-    comment or autolink, and an ``&`` that would start an entity reference.
+    or ``1)``), and anywhere in the line: emphasis, code span, link and image
+    syntax (``*``, ``_``, the backquote, ``[`` and the backslash), a ``<`` that would
+    open an HTML tag, comment or autolink, and an ``&`` that would start an
+    entity reference.
     A backslash before ASCII punctuation renders as the punctuation itself.
     """
+    line = line.translate(_INLINE)
     if "<" in line:
         line = _HTML.sub(r"\\<", line)
     if "&" in line:
