@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -262,3 +263,19 @@ def test_config_globs_decide_on_files_under_a_url_root(tmp_path: Path) -> None:
     r = run_cli("clean", src.as_uri(), "-o", str(out), "--no-cache", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert sorted(p.name for p in out.rglob("*") if p.is_file()) == ["a.txt"]
+
+
+def test_config_path_globs_match_files_under_a_file_url_root(tmp_path: Path) -> None:
+    # Globs with a folder part are relative to the configuration file, for a
+    # file:// root as for the same folder given as a path.
+    src = tmp_path / "scraped"
+    (src / "drafts").mkdir(parents=True)
+    (src / "a.txt").write_bytes(DIRTY)
+    (src / "drafts" / "b.txt").write_bytes(DIRTY)
+    (tmp_path / "scrubber.yaml").write_text('exclude:\n  - "scraped/drafts/*"\n')
+    for root in (str(src), src.as_uri()):
+        out = tmp_path / "out"
+        r = run_cli("clean", root, "-o", str(out), "--no-cache", cwd=tmp_path)
+        assert r.returncode == 0, r.stderr
+        assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == ["a.txt"], root
+        shutil.rmtree(out)

@@ -31,6 +31,7 @@ import yaml
 
 from .errors import ConfigError, read_small_text, yaml_error
 from .settings import Settings
+from .urls import local_of, location
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -87,9 +88,10 @@ class FileConfig:
 def _match_names(path: str, root: Path | None) -> list[str]:
     p = PurePath(path)
     names = [p.name, p.as_posix()]
-    if root is not None:
+    local = local_of(location(path))  # a file:// URL names a local path too
+    if root is not None and local is not None:
         try:
-            names.append(Path(path).resolve().relative_to(root.resolve()).as_posix())
+            names.append(local.resolve().relative_to(root.resolve()).as_posix())
         except ValueError:
             pass
     return names
