@@ -41,9 +41,10 @@ mostly good, nothing is dropped.
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -163,8 +164,9 @@ def _stop_index() -> dict[str, tuple[int, ...]]:
 def _stop_groups() -> tuple[dict[str, int], tuple[tuple[int, ...], ...]]:
     """Each stop word's group: the number of the set of candidate languages
     whose lists hold it (``groups[number]``), so that a page's stop words are
-    counted per group in one pass at C speed."""
-    numbers: dict[tuple[int, ...], int] = {}
+    counted per group in one pass at C speed.  Numbers start at 1 (``groups[0]``
+    is empty): a word's ``group.get`` is true exactly when it is a stop word."""
+    numbers: dict[tuple[int, ...], int] = {(): 0}
     group = {w: numbers.setdefault(langs, len(numbers)) for w, langs in _stop_index().items()}
     return group, tuple(numbers)
 
@@ -199,12 +201,15 @@ def _page_language(lines: Sequence[str], words: Sequence[list[str]]) -> tuple[st
             size += len(line) + 1
             if size >= SAMPLE_CHARS:
                 break
+    picked: Iterable[str]
     if size > SAMPLE_CHARS:
-        picked = " ".join(lines[i] for i in sample)[:SAMPLE_CHARS].lower().split()
-    else:
-        picked = [w for i in sample for w in words[i]]
+        cut = " ".join(lines[i] for i in sample)[:SAMPLE_CHARS].lower().split()
+        picked, total = cut, len(cut)
+    else:  # the sample lines' words, without copying them into one list
+        picked = itertools.chain.from_iterable(map(words.__getitem__, sample))
+        total = sum(map(len, map(words.__getitem__, sample)))
     group = _stop_groups()[0]
-    return _pick(Counter(map(group.__getitem__, filter(group.__contains__, picked))), len(picked))
+    return _pick(Counter(filter(None, map(group.get, picked))), total)  # one look-up per word
 
 
 def _pick(counts: Mapping[int, int], total: int) -> tuple[str, frozenset[str]]:
@@ -239,10 +244,6 @@ class _Para:
     kind: str = ""  # good / near / short / bad
     reason: str = ""
 
-    @property
-    def density(self) -> float:
-        return self.stops / self.words if self.words else 0.0
-
 
 def _paragraphs(lines: Sequence[str], words: Sequence[list[str]], stop: frozenset[str], language: str) -> list[_Para]:
     """Paragraphs of ``lines``; ``words[i]`` is ``lines[i].lower().split()``; ``stop`` is the stop-word list of ``language``."""
@@ -256,7 +257,8 @@ def _paragraphs(lines: Sequence[str], words: Sequence[list[str]], stop: frozense
 
     def flush(last: int) -> None:
         text = " ".join(cur) if len(cur) > 1 else cur[0]
-        nwords = len(cur_words) if _LETTER.search(text) else 0
+        # a letter (most paragraphs start with one: no regex search needed)
+        nwords = len(cur_words) if text[:1].isalpha() or _LETTER.search(text) else 0
         stops = sum(map(is_stop, cur_words)) if language else 0
         paras.append(_Para(first, last, text, bullet, len(text), nwords, stops, _ends_sentence(text), num))
 
@@ -266,7 +268,8 @@ def _paragraphs(lines: Sequence[str], words: Sequence[list[str]], stop: frozense
                 flush(i - 1)
                 cur = []
             continue
-        m = _BULLET.match(line) if line[0] in _BULLET_FIRST or line[0].isdigit() else None
+        digit = line[0].isdigit()
+        m = _BULLET.match(line) if digit or line[0] in _BULLET_FIRST else None
         content = line[m.end() :] if m else line
         line_words = words[i] if m is None else content.lower().split()
         if cur:
@@ -283,15 +286,15 @@ def _paragraphs(lines: Sequence[str], words: Sequence[list[str]], stop: frozense
             )
             if run_on:
                 cur.append(content)
-                cur_words += line_words
+                cur_words = cur_words + line_words  # a new list: words[i] stays as it is
                 continue
             flush(i - 1)
             cur = []
         cur.append(content)
-        cur_words = list(line_words)
+        cur_words = line_words
         first = i
         bullet = m is not None
-        n = _NUMBER.match(line) if line[:1].isdigit() else None
+        n = _NUMBER.match(line) if digit else None
         num = int(n.group(1)) if n else 0
     if cur:
         flush(len(lines) - 1)
@@ -300,10 +303,8 @@ def _paragraphs(lines: Sequence[str], words: Sequence[list[str]], stop: frozense
 
 # Script or style text saved with the page, and archive or tag lists with
 # counts ("Juni (3) Mai (5) April (2)"): brackets, semicolons and operators
-# make up more than 1 / CODE_SHARE of the characters.  _CODE_HINT is a quick
-# test that skips the count for ordinary prose.
-_CODE = re.compile(r"[{}();=<>&|\[\]]")
-_CODE_HINT = re.compile(r"[{}();=&|<>\[\]]")
+# make up more than 1 / CODE_SHARE of the characters.
+_CODE_BYTES = b"{}();=<>&|[]"
 CODE_SHARE = 12
 # A long paragraph of sentences whose stop-word density is below jusText's
 # low mark but at least PROSE_STOPWORDS (names and figures, informal words the
@@ -311,6 +312,14 @@ CODE_SHARE = 12
 PROSE_CHARS = 150
 PROSE_STOPWORDS = 0.15
 PROSE_WEIGHT = 0.0
+
+
+def _code_chars(text: str) -> int:
+    """How many characters of ``text`` are in _CODE_BYTES.  In UTF-8 an ASCII
+    byte is a whole character, and bytes.translate deletes them at C speed
+    (a regex search for them is 2.5 times slower on prose)."""
+    data = text.encode("utf-8", "surrogatepass")
+    return len(data) - len(data.translate(None, _CODE_BYTES))
 
 
 def _classify(p: _Para, has_stop: bool) -> None:
@@ -323,10 +332,10 @@ def _classify(p: _Para, has_stop: bool) -> None:
     if p.chars < LENGTH_LOW:
         p.kind, p.reason = "short", "page:short"
         return
-    if _CODE_HINT.search(p.text) is not None and len(_CODE.findall(p.text)) * CODE_SHARE > p.chars:
+    if _code_chars(p.text) * CODE_SHARE > p.chars:
         p.kind, p.reason = "bad", "page:symbols"
         return
-    dens = p.density if has_stop else 0.4
+    dens = p.stops / p.words if has_stop else 0.4  # stop-word density (p.words > 0 here)
     if dens >= STOPWORDS_HIGH:
         p.kind = "good" if p.chars >= LENGTH_HIGH else "near"
     elif dens >= STOPWORDS_LOW:
@@ -382,24 +391,23 @@ def find_article(lines: Sequence[str]) -> PageVerdict:
     The decision is repeated on the kept lines until it keeps all of them (at
     most MAX_PASSES times), so that the result is a fixed point: the kept lines
     of a kept set are all kept again.
+
+    It keeps nothing between calls: a caller that may hand in the same page
+    again (the pipeline's proof pass) keeps the verdict itself.
     """
-    return _find_article(tuple(lines))
-
-
-# The pipeline's second cleaning pass (the idempotence proof) usually hands in
-# the very page of the first pass: a pure function of a tuple of strings, so a
-# small cache saves that repeat (about half the work on clean inputs).
-@lru_cache(maxsize=4)
-def _find_article(lines: tuple[str, ...]) -> PageVerdict:
     words = [line.lower().split() for line in lines]  # split once for every pass
-    verdict = _one_pass(lines, words)
+    keys: dict[str, str] = {}  # _key of a text, for every pass (the same short paragraphs recur)
+    verdict = _one_pass(lines, words, keys)
+    # a pass that keeps every line would only repeat itself (_one_pass is pure):
+    # most pages are decided by one pass
+    if all(verdict.keep):
+        return verdict
     index = list(range(len(lines)))
     keep = list(verdict.keep)
     reasons = list(verdict.reasons)
-    # a pass that keeps every line would only repeat itself (_one_pass is pure)
-    for _ in range(MAX_PASSES - 1 if not all(keep) else 0):
+    for _ in range(MAX_PASSES - 1):
         index = [i for i in index if keep[i]]
-        again = _one_pass([lines[i] for i in index], [words[i] for i in index])
+        again = _one_pass([lines[i] for i in index], [words[i] for i in index], keys)
         if all(again.keep):
             break
         for j, i in enumerate(index):
@@ -423,15 +431,16 @@ MIN_PARAS = 3
 CLEAN_MAX_DROPPED = 2
 
 
-def _one_pass(lines: Sequence[str], words: Sequence[list[str]]) -> PageVerdict:
-    """One decision over ``lines``; ``words[i]`` is ``lines[i].lower().split()``."""
+def _one_pass(lines: Sequence[str], words: Sequence[list[str]], keys: dict[str, str]) -> PageVerdict:
+    """One decision over ``lines``; ``words[i]`` is ``lines[i].lower().split()``;
+    ``keys`` holds :func:`_key` of texts seen so far (see :func:`_key`)."""
     n = len(lines)
     if n == 0:
         return PageVerdict((), (), None)
     language, stop = _page_language(lines, words)
     paras = _paragraphs(lines, words, stop, language)
     if not paras:
-        return PageVerdict(tuple(True for _ in lines), tuple("page:blank" for _ in lines), None, language)
+        return _keep_all(len(lines), "page:blank", language)
     for p in paras:
         _classify(p, bool(stop))
 
@@ -439,20 +448,20 @@ def _one_pass(lines: Sequence[str], words: Sequence[list[str]]) -> PageVerdict:
     _mark_stamps(paras, weights)
     _mark_lists(paras, weights)
     s, e, total = _choose_run(weights, paras, n)
-    anchor = _anchor(paras, weights)
+    anchor = _anchor(paras, weights, keys)
     if anchor is not None and not (anchor < s <= anchor + ANCHOR_REACH):
         hs, he, htotal = _run_from(weights, anchor + 1)
         if he >= hs and htotal >= ANCHOR_RATIO * total:
             s, e, total = hs, he, htotal
     if e < s:  # nothing article-like: keep all (no basis to drop anything)
-        return PageVerdict(tuple(True for _ in lines), tuple("page:no-article" for _ in lines), None, language)
+        return _keep_all(len(lines), "page:no-article", language)
     if total < MIN_ARTICLE and sum(1 for w in weights[s : e + 1] if w >= MIN_PARA) < MIN_PARAS:
         return _weak(lines, paras, weights, language)
     s0 = s
     s = _extend(weights, s, -1)
     s = _sentences_before(paras, s)
     # nothing before a headline that repeats the page title is article
-    titled = _headline(paras, weights, s0, lines, title_only=True)
+    titled = _headline(paras, weights, s0, lines, keys, title_only=True)
     if titled is not None and titled > s:
         s = titled
     e = _extend(weights, e, +1)
@@ -462,16 +471,20 @@ def _one_pass(lines: Sequence[str], words: Sequence[list[str]]) -> PageVerdict:
         else:
             break
     e = _next_articles(paras, e)
-    head = titled if titled is not None and titled == s else _headline(paras, weights, s, lines)
+    head = titled if titled is not None and titled == s else _headline(paras, weights, s, lines, keys)
 
+    top = head if head is not None else s
+    # The paragraphs dropped: all before the headline and after the article,
+    # and what is clearly boilerplate between the headline and the article.
+    # Counted first: most pages are clean, and then no line needs a reason.
+    between = [k for k in range(top, s) if not _lead(paras[k], weights[k], k == head)]
+    if top + len(paras) - 1 - e + len(between) <= CLEAN_MAX_DROPPED:
+        return _keep_all(n, "page:clean", language)
     keep = [False] * n
     reasons = ["page:outside"] * n
-    top = head if head is not None else s
     for k, p in enumerate(paras):
         if top <= k <= e:
-            # between the headline and the article: what is not clearly
-            # boilerplate, and sentences (a lead of names and figures)
-            inside = k >= s or weights[k] > -0.3 or k == head or (p.sentence and p.words >= LEAD_WORDS)
+            inside = k >= s or _lead(p, weights[k], k == head)
             why = "page:article" if k >= s else ("page:headline" if k == head else "page:lead")
             if not inside:
                 why = p.reason or "page:between"
@@ -481,12 +494,19 @@ def _one_pass(lines: Sequence[str], words: Sequence[list[str]]) -> PageVerdict:
         for i in range(p.first, p.last + 1):
             keep[i] = inside
             reasons[i] = why
-    dropped = sum(1 for p in paras if not keep[p.first])
-    if dropped <= CLEAN_MAX_DROPPED:
-        return PageVerdict(tuple(True for _ in lines), tuple("page:clean" for _ in lines), None, language)
     _drop_post_stamps(paras, weights, keep, reasons)  # after the clean test: a clean file keeps its stamps
     _blanks(lines, keep, reasons)
     return PageVerdict(tuple(keep), tuple(reasons), paras[head].first if head is not None else None, language)
+
+
+def _lead(p: _Para, weight: float, head: bool) -> bool:
+    """Does a paragraph between the headline and the article stay?  What is
+    not clearly boilerplate, and sentences (a lead of names and figures)."""
+    return weight > -0.3 or head or (p.sentence and p.words >= LEAD_WORDS)
+
+
+def _keep_all(n: int, reason: str, language: str) -> PageVerdict:
+    return PageVerdict((True,) * n, (reason,) * n, None, language)
 
 
 def _weak(lines: Sequence[str], paras: Sequence[_Para], weights: Sequence[float], language: str) -> PageVerdict:
@@ -499,7 +519,7 @@ def _weak(lines: Sequence[str], paras: Sequence[_Para], weights: Sequence[float]
             for i in range(p.first, p.last + 1):
                 keep[i], reasons[i] = False, p.reason or "page:weak-drop"
     if sum(1 for p in paras if not keep[p.first]) <= CLEAN_MAX_DROPPED:
-        return PageVerdict(tuple(True for _ in lines), tuple("page:clean" for _ in lines), None, language)
+        return _keep_all(len(lines), "page:clean", language)
     _blanks(lines, keep, reasons)
     return PageVerdict(tuple(keep), tuple(reasons), None, language)
 
@@ -533,26 +553,29 @@ ANCHOR_REACH = 12
 _TITLE_SPLIT = re.compile(r"\s+[-|–—:·•»/]+\s+")
 
 
-def _anchor(paras: Sequence[_Para], weights: Sequence[float]) -> int | None:
-    keys = [_key(p.text) if 2 <= p.words <= 25 and p.chars <= 250 and not p.bullet else "" for p in paras]
+def _anchor(paras: Sequence[_Para], weights: Sequence[float], known: dict[str, str]) -> int | None:
+    # the keys of the short paragraphs, the only ones that can be a headline
+    keys = {k: _key(p.text, known) for k, p in enumerate(paras) if 2 <= p.words <= 25 and p.chars <= 250 and not p.bullet}
     title = ""
-    if keys[0]:
-        parts = [_key(t) for t in _TITLE_SPLIT.split(paras[0].text)]
+    if keys.get(0):
+        parts = [_key(t, known) for t in _TITLE_SPLIT.split(paras[0].text)]
         title = max(parts, key=len)
         if len(title) < 12:
             title = ""
+    # a candidate's key has 12 characters or more (in paragraph order)
+    long = {k: key for k, key in keys.items() if len(key) >= 12}
     cands: list[int] = []
     if title:
-        cands = [k for k in range(1, len(paras)) if keys[k] and len(keys[k]) >= 12 and (title in keys[k] or keys[k] in title)]
+        cands = [k for k, key in long.items() if k and (title in key or key in title)]
     if not cands:
         seen: dict[str, int] = {}
-        for k, key in enumerate(keys):
-            if len(key) >= 12 and key.count(" ") >= 2:
+        for k, key in long.items():
+            if key.count(" ") >= 2:
                 if key in seen:
                     cands.append(k)
                 seen.setdefault(key, k)
         # the first occurrence of a repeated line counts too
-        cands = sorted(set(cands) | {seen[keys[k]] for k in cands})
+        cands = sorted(set(cands) | {seen[long[k]] for k in cands})
     best, best_mass = None, ANCHOR_MASS
     for k in cands:
         mass = sum(w for w in weights[k + 1 : k + 1 + ANCHOR_REACH] if w > 0)
@@ -683,7 +706,9 @@ def _next_articles(paras: Sequence[_Para], e: int) -> int:
     return e
 
 
-def _headline(paras: Sequence[_Para], weights: Sequence[float], s: int, lines: Sequence[str], title_only: bool = False) -> int | None:
+def _headline(
+    paras: Sequence[_Para], weights: Sequence[float], s: int, lines: Sequence[str], keys: dict[str, str], title_only: bool = False
+) -> int | None:
     """The paragraph taken as the headline: among the few short paragraphs just
     before the article, the one repeated earlier in the page (the last repeat of
     the title), else the nearest title-like one."""
@@ -696,10 +721,10 @@ def _headline(paras: Sequence[_Para], weights: Sequence[float], s: int, lines: S
             cands.append(k)
     if not cands:
         return None
-    earlier = {_key(p.text) for p in paras[: cands[-1]]}
-    first = _key(lines[0]) if lines else ""
+    earlier = {_key(p.text, keys) for p in paras[: cands[-1]]}
+    first = _key(lines[0], keys) if lines else ""
     for k in cands:
-        key = _key(paras[k].text)
+        key = _key(paras[k].text, keys)
         if (key in earlier and not title_only) or (len(key) > 10 and first.startswith(key)):
             return k
     if title_only:
@@ -710,9 +735,23 @@ def _headline(paras: Sequence[_Para], weights: Sequence[float], s: int, lines: S
     return None
 
 
-@lru_cache(maxsize=1 << 15)  # pure; the same short paragraphs are keyed in every pass
-def _key(text: str) -> str:
-    return " ".join(_WORD.findall(text.lower()))
+def _key(text: str, keys: dict[str, str]) -> str:
+    """The words of ``text``, lower-cased, one space apart.  ``keys`` remembers
+    them for one :func:`find_article` call: the anchor and the headline look
+    at the same short paragraphs, in every pass."""
+    key = keys.get(text)
+    if key is None:
+        if text.isascii():  # most: lower-cased and cut at all but letters by one bytes.translate
+            key = b" ".join(text.encode("ascii").translate(_ASCII_KEY).split()).decode("ascii")
+        else:
+            key = " ".join(_WORD.findall(text.lower()))
+        keys[text] = key
+    return key
+
+
+# ASCII letters to lower case, every other ASCII byte to a space: in ASCII
+# text, _WORD's runs of letters are what bytes.split() gives after this.
+_ASCII_KEY = bytes.maketrans(bytes(range(128)), bytes(ord(c.lower()) if c.isalpha() else 0x20 for c in map(chr, range(128))))
 
 
 # A timestamp line: a short line with a date and a time of day, as comments
@@ -741,7 +780,7 @@ def _drop_post_stamps(paras: Sequence[_Para], weights: Sequence[float], keep: li
 
 
 def _mark_stamps(paras: Sequence[_Para], weights: list[float]) -> None:
-    stamps = [k for k, p in enumerate(paras) if _is_stamp(p)]
+    stamps = [k for k, p in enumerate(paras) if p.chars <= STAMP_CHARS and _is_stamp(p)]  # most are longer
     if len(stamps) < STAMPS_MIN:
         return
     for k in stamps:
@@ -769,9 +808,7 @@ _TEASER_CUT = re.compile(r"(?:\.\.\.|…)$")
 def _mark_lists(paras: Sequence[_Para], weights: list[float]) -> None:
     n = len(paras)
     items: set[int] = set()
-    for k in range(n):
-        if paras[k].num != 1:
-            continue
+    for k in [k for k, p in enumerate(paras) if p.num == 1]:
         chain = [k]
         j = k + 1
         while j < n and j - chain[-1] <= LIST_GAP:
@@ -782,9 +819,9 @@ def _mark_lists(paras: Sequence[_Para], weights: list[float]) -> None:
         # carry a timestamp or are cut short ("...")
         if len(chain) >= LIST_MIN and not any(_is_stamp(paras[j]) or _TEASER_CUT.search(paras[j].text) for j in chain):
             items.update(chain)
-    for k in range(n - 1):
+    for k in [k for k in range(n - 1) if paras[k].text.endswith(":")]:  # few: a quick test first
         p = paras[k]
-        if p.text.endswith(":") and p.words >= LEAD_WORDS and p.stops and not p.bullet:
+        if p.words >= LEAD_WORDS and p.stops and not p.bullet:
             for j in range(k + 1, min(n, k + 1 + LIST_MAX)):
                 q = paras[j]
                 if q.chars >= LENGTH_LOW and not q.bullet:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .classify import Answers, classify
-from .page import find_article
+from .page import PageVerdict, find_article
 from .fixpoint import settle
 from .collapse import Row, collapse
 from .model import Action, Article, CleanResult, Decision, Deferred, Role
@@ -85,7 +85,7 @@ class Cleaner:
             warnings=warnings,
             bytes_in=bytes_in,
         )
-        return keep_article_of_page(result) if s.page else result
+        return keep_article_of_page(result, memo.pages) if s.page else result
 
 
 @dataclass(slots=True)
@@ -98,9 +98,12 @@ class _Memo:
 
     rules: Answers = field(default_factory=Answers)
     keys: dict[str, Key] = field(default_factory=dict)  # text -> its folded key
+    # page text -> its find_article verdict: the proof pass usually hands in
+    # the very page of the first pass (about half the page work on clean inputs)
+    pages: dict[str, PageVerdict] = field(default_factory=dict)
 
 
-def keep_article_of_page(result: CleanResult) -> CleanResult:
+def keep_article_of_page(result: CleanResult, verdicts: dict[str, PageVerdict] | None = None) -> CleanResult:
     """Whole-page scrapes: drop the page around the article (menus, counters, footers).
 
     Page detection (:mod:`scrubber.page`) looks at the pass's clean output as
@@ -108,10 +111,16 @@ def keep_article_of_page(result: CleanResult) -> CleanResult:
     get its reason ("page:menu-run", ...).  A file of clean articles keeps
     every line (page.py keeps everything when it would drop two paragraphs
     or fewer).  The same view on input and output keeps cleaning idempotent.
+    ``verdicts`` (page text -> verdict, for the passes over one input) saves
+    deciding the same page twice.
     """
     if not result.text:
         return result
-    verdict = find_article(result.text.split("\n")[:-1])
+    verdict = verdicts.get(result.text) if verdicts is not None else None
+    if verdict is None:
+        verdict = find_article(result.text.split("\n")[:-1])
+        if verdicts is not None:
+            verdicts[result.text] = verdict
     if all(verdict.keep):
         return result
     where = layout(result.articles)
