@@ -279,3 +279,40 @@ def test_config_path_globs_match_files_under_a_file_url_root(tmp_path: Path) -> 
         assert r.returncode == 0, r.stderr
         assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == ["a.txt"], root
         shutil.rmtree(out)
+
+
+def _children(pid: int) -> list[int]:
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout
+    return [int(x) for x in out.split()]
+
+
+def test_a_worker_killed_mid_run_stops_the_run_with_status_3(tmp_path: Path) -> None:
+    # multiprocessing.Pool replaced a dead worker and waited forever for its chunk.
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(3000):
+        (src / f"{i:05d}.txt").write_bytes(DIRTY)
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "scrubber", "clean", str(src), "-o", str(out), "--jobs", "2", "--no-cache", "--quiet"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.time() + 60
+    while time.time() < deadline and not (out.exists() and any(out.iterdir())) and proc.poll() is None:
+        time.sleep(0.05)
+    workers = [pid for pid in _children(proc.pid) if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+    if proc.poll() is not None or not workers:
+        proc.communicate()
+        pytest.skip("the run finished before a worker could be killed")
+    os.kill(workers[0], signal.SIGKILL)
+    try:
+        _, err = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        pytest.fail("the run hung after a worker died")
+    if proc.returncode == 0:
+        pytest.skip("the killed worker had no work left")
+    assert proc.returncode == 3
+    assert err.decode().count("\n") == 1 and "worker process" in err.decode() and "died" in err.decode()
+    # the killed worker may leave the temporary file of its write (as any SIGKILL), the other one none
+    assert len([p for p in out.rglob("*") if p.name.endswith(".scrubber-tmp")]) <= 1
+    assert run_cli("clean", str(src), "-o", str(out), "--no-cache", "--quiet").returncode == 0  # a rerun completes
+    assert not [p for p in out.rglob("*") if p.name.endswith(".scrubber-tmp")]

@@ -40,7 +40,7 @@ from typing import Any, Literal
 from . import __version__
 from .atomic import write_atomic
 from .cache import Cache, Entry, Stamp, StatIndex, input_stamp, path_stamp
-from .errors import ScrubberError, SkippedInputError
+from .errors import ScrubberError, SkippedInputError, WorkerDiedError
 from .formats import records, render
 from .dedup import Signer
 from .inputs import Cleaned, InputOutcome, clean_data, input_format_of, read_bytes
@@ -660,37 +660,47 @@ def run_local(settings: Settings, options: BatchOptions, jobs: Iterable[Job], wo
 
 def _run_pool(settings: Settings, options: BatchOptions, jobs: Iterable[Job], workers: int, chunksize: int, known: _Known | None) -> Iterator[Outcome]:
     import multiprocessing
-    from multiprocessing.pool import AsyncResult, Pool
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
-    pool: Pool | None = None
+    # A process pool that notices a worker dying (killed, out of memory, a
+    # failed start): multiprocessing.Pool would replace it and wait forever
+    # for the chunk it held.
+    pool: ProcessPoolExecutor | None = None
     # The outcomes to come, in job order: answered ones, or (chunk number,
     # place in the chunk) for jobs sent to the workers.  At most ``limit``
     # jobs are in flight, so memory stays flat however many files there are.
     window: deque[Outcome | tuple[int, int]] = deque()
     limit = workers * chunksize * 4
-    results: dict[int, AsyncResult[list[Outcome]]] = {}
+    results: dict[int, Future[list[Outcome]]] = {}
     chunk: list[Job] = []
     chunk_no = 0
+    done_files = 0
 
     def submit() -> None:
         nonlocal pool, chunk, chunk_no
         if pool is None:
-            pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_init_worker, initargs=(settings, options))
-        results[chunk_no] = pool.apply_async(_run_chunk, (chunk,))
+            pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_init_worker, initargs=(settings, options))
+        results[chunk_no] = pool.submit(_run_chunk, chunk)
         chunk, chunk_no = [], chunk_no + 1
 
     def pop() -> Outcome:
+        nonlocal done_files
         item = window.popleft()
         if isinstance(item, Outcome):
             return item
         no, i = item
         if no == chunk_no:
             submit()  # the head's chunk is not full yet: send it as it is
-        done = results[no].get()
+        try:
+            done = results[no].result()
+        except BrokenProcessPool:
+            raise WorkerDiedError(done_files) from None
         if i == len(done) - 1:
             del results[no]
         if known is not None:
             known.learn(done[i])
+        done_files += 1
         return done[i]
 
     try:
@@ -707,15 +717,24 @@ def _run_pool(settings: Settings, options: BatchOptions, jobs: Iterable[Job], wo
                 yield pop()
         while window:
             yield pop()
-        if pool is not None:
-            pool.close()
     except BaseException:
         if pool is not None:
-            pool.terminate()
+            _stop_workers(pool)
         raise
     finally:
         if pool is not None:
-            pool.join()
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _stop_workers(pool: Any) -> None:
+    """Stop a pool's workers now (SIGTERM: an unfinished atomic write removes its temporary file)."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    if hasattr(pool, "terminate_workers"):  # Python 3.14
+        pool.terminate_workers()
+        return
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        if process.is_alive():
+            process.terminate()
 
 
 def outcome_json(outcome: Outcome) -> dict[str, Any]:

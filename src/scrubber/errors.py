@@ -44,6 +44,17 @@ class ConfigError(ScrubberError):
     """A setting or configuration file is not valid."""
 
 
+class WorkerDiedError(ScrubberError):
+    """A worker process of a batch died (killed, out of memory, or it could not start)."""
+
+    exit_code = 3
+
+    def __init__(self, done: int) -> None:
+        super().__init__(
+            "a worker process", f"died (killed, out of memory, or it could not start) after {done} file(s); every output written so far is complete, inputs are untouched"
+        )
+
+
 def yaml_error(exc: Exception) -> tuple[int | None, str]:
     """A YAML error as (1-based line or None, one-line problem)."""
     mark = getattr(exc, "problem_mark", None)

@@ -7,6 +7,7 @@ The work itself is :func:`scrubber.batch.process_file`; this module feeds it
 * 1: a file found in a folder failed, records were skipped, files would
   change (``--check``) or were changed (``--in-place``);
 * 2: a file named on the command line could not be read or is not text;
+* 3: a worker process died (killed, out of memory): the run stops;
 * 130: interrupted (Ctrl-C; 143 for SIGTERM): outputs written so far are complete.
 """
 
@@ -128,7 +129,7 @@ def run_batch(
                 sink.write(b"\n]\n" if not first_fragment else b"]\n")
     except ScrubberError as exc:
         _say(f"error: {exc}")
-        return 2
+        return exc.exit_code
     except KeyboardInterrupt:
         _say(f"interrupted after {counts['files']} file(s); every output written so far is complete, inputs are untouched")
         return EXIT_INTERRUPTED
