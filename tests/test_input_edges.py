@@ -141,3 +141,17 @@ def test_many_invalid_bytes_go_to_the_detector() -> None:
 def test_a_genuine_replacement_character_is_no_invalid_byte() -> None:
     d = decode("\ufffd \u00fc\u00fc ".encode("utf-8") + b"\xff" + b" end", "x.txt")
     assert d.encoding == "utf-8" and "1 invalid UTF-8 byte sequence(s)" in d.warnings[0]
+
+
+def test_output_naming_an_input_is_refused_and_the_input_kept(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_bytes(b"Head A\n\nBody of a.\nTT\n20\n")
+    b.write_bytes(b"Head B\n\nBody of b.\n")
+    (tmp_path / "link.txt").symlink_to(a)
+    before = a.read_bytes()
+    for out in ("a.txt", "./a.txt", "link.txt"):
+        r = run_cli("clean", "a.txt", "b.txt", "-o", out, cwd=tmp_path)
+        assert r.returncode == 2
+        assert r.stderr.decode().count("\n") == 1 and "a.txt" in r.stderr.decode() and "--in-place" in r.stderr.decode()
+        assert a.read_bytes() == before
+    assert run_cli("clean", "a.txt", "-o", "c.txt", cwd=tmp_path).returncode == 0  # a new file is fine

@@ -65,6 +65,25 @@ def main_callback(
     """Turn scraped news pages into clean, normalized articles."""
 
 
+def _input_at(output: str, paths: list[str]) -> str | None:
+    """The input file that ``output`` names (the same file by path, link or hard link), if any."""
+    if is_url(output):
+        return None
+    try:
+        out = os.stat(output)
+    except OSError:
+        return None  # not there yet: no input can be it
+    for p in paths:
+        if p != "-" and not is_url(p):
+            try:
+                st = os.stat(p)
+            except OSError:
+                continue
+            if (st.st_dev, st.st_ino) == (out.st_dev, out.st_ino):
+                return p
+    return None
+
+
 def fail(message: str, code: int = EXIT_ERROR) -> typer.Exit:
     typer.echo(f"scrubber: error: {one_line(message)}", err=True)
     return typer.Exit(code)
@@ -262,6 +281,8 @@ def clean(
         raise typer.Exit(0)
     if output == "":
         raise fail("-o/--output: the path is empty")
+    if output is not None and (clash := _input_at(output, paths)) is not None:
+        raise fail(f"{output}: is the input {clash}; the output would replace it (write elsewhere, or clean it with --in-place)")
     report = RunReport()
     valve = SafetyValve(min_body=min_body, max_removed=max_removed)
     folders = [p for p in paths if p != "-" and is_folder(p)]
