@@ -1,7 +1,9 @@
 """Does cost grow linearly with input size on pathological inputs?  (issue 8)
 
-Three kinds of hostile input, each at three sizes, cleaned in one process;
-prints CPU seconds and MB/s per size.  A linear pipeline shows about the same
+Four kinds of hostile input, each at three sizes, cleaned in one process
+(and, for many small articles, written as JSONL records too: the per-article
+statistics once scanned every line per article); prints CPU seconds and MB/s
+per size.  A linear pipeline shows about the same
 MB/s at every size; an all-pairs comparison would show MB/s falling as size grows.
 
     python bench/bench_scaling.py            # sizes 1x, 2x, 4x of the base
@@ -15,6 +17,7 @@ import random
 import time
 
 from scrubber import Cleaner
+from scrubber.formats import records, render
 
 
 def one_long_line(mb: float) -> bytes:
@@ -46,10 +49,15 @@ def near_identical_blocks(n: int) -> bytes:
     return "\n\n".join(blocks).encode()
 
 
+def many_articles(n: int) -> bytes:
+    return "".join(f"Headline number {i}\n\nBody text of article {i} with a few more words.\n\n\n" for i in range(n)).encode()
+
+
 KINDS = {
     "one long line (MB)": (one_long_line, 5.0),
     "short lines (count)": (short_lines, 100_000),
     "near-identical blocks (count)": (near_identical_blocks, 20_000),
+    "articles, as JSONL (count)": (many_articles, 4_000),
 }
 
 
@@ -64,7 +72,9 @@ def main() -> None:
             size = base * factor * args.scale
             data = make(size if isinstance(base, float) else int(size))
             t0 = time.process_time()
-            cleaner.clean_bytes(data, source=name)
+            result = cleaner.clean_bytes(data, source=name)
+            if name.startswith("articles"):
+                render("jsonl", [(result, records(result))])
             cpu = time.process_time() - t0
             mb = len(data) / 1e6
             print(f"{name:32s} {size:>10g} {mb:8.2f} {cpu:8.2f} {mb / cpu if cpu else float('inf'):8.2f}")

@@ -482,11 +482,13 @@ def _output_for(ctx: Context, job: Job, data: bytes, outcome: Outcome) -> tuple[
     if options.review:
         flags = [f for stats in outcome.stats for f in options.valve.flags(stats)]
         outcome.review = file_review(job.src, [c.result for c in result.cleaned], flags)
-    pairs = [(c.result, records(c.result, c.source, c.extra)) for c in result.cleaned]
+    fmt = options.fmt if options.mode == "aggregate" or not in_place else "text"
+    # text is written from the results alone: records only for the structured formats
+    pairs = [(c.result, records(c.result, c.source, c.extra) if fmt != "text" else []) for c in result.cleaned]
     if options.mode == "aggregate":
         output = _fragment(options.fmt, pairs)
     else:
-        output = render("text" if in_place else options.fmt, pairs, options.front_matter).encode("utf-8", "surrogateescape")
+        output = render(fmt, pairs, options.front_matter).encode("utf-8", "surrogateescape")
     if ctx.cache is not None:
         ctx.cache.put(hexkey, {"stats": outcome.stats, "skipped_records": outcome.skipped_records}, output)
     return output, False

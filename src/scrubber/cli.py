@@ -362,7 +362,7 @@ def clean(
             builder.add(file_review(c.source, [c.result], valve.flags(result_stats(c.result))))
         write_review(builder, report, location(review_path))
     cleaned = apply_valve(cleaned, valve, strict, report)
-    text = render(fmt, ((c.result, records(c.result, c.source, c.extra)) for c in cleaned), front_matter)
+    text = render(fmt, ((c.result, records(c.result, c.source, c.extra) if fmt != "text" else []) for c in cleaned), front_matter)
     data = text.encode("utf-8", "surrogateescape")
     report.bytes_out = len(data)
     write_output(data, location(output) if output is not None else None)

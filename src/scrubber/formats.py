@@ -31,33 +31,36 @@ def article_id(source: str, index: int) -> str:
     return hashlib.sha256(f"{source}\0{index}".encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
-def article_stats(result: CleanResult, index: int) -> dict[str, Any]:
-    """Lines in, lines out and lines dropped per reason for one article.
+def article_stats(result: CleanResult) -> dict[int, dict[str, Any]]:
+    """Lines in, lines out and lines dropped per reason, for each article number of ``result``'s decisions.
 
     Lines before the first article (markers at the top of a file) count for
-    the first article.
+    the first article.  One pass over the decisions, however many articles.
     """
-    lines_in = lines_out = 0
-    dropped: dict[str, int] = {}
+    stats: dict[int, dict[str, Any]] = {}
     for d in result.decisions:
         article = d.article if d.article is not None else 0
-        if article != index:
-            continue
-        lines_in += 1
+        st = stats.get(article)
+        if st is None:
+            st = stats[article] = {"lines_in": 0, "lines_out": 0, "dropped": {}}
+        st["lines_in"] += 1
         if d.action is Action.KEEP:
-            lines_out += 1
+            st["lines_out"] += 1
         elif d.action in (Action.DROP, Action.COLLAPSE):
-            dropped[d.reason] = dropped.get(d.reason, 0) + 1
-    return {"lines_in": lines_in, "lines_out": lines_out, "dropped": dict(sorted(dropped.items()))}
+            st["dropped"][d.reason] = st["dropped"].get(d.reason, 0) + 1
+    for st in stats.values():
+        st["dropped"] = dict(sorted(st["dropped"].items()))
+    return stats
 
 
 def records(result: CleanResult, source: str | None = None, extra: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
     """One JSON-ready record per article of ``result``."""
     source = result.source if source is None else source
     out = []
+    stats = article_stats(result) if result.articles else {}
     for article in result.articles:
         paragraphs = ["\n".join(line.text for line in para) for para in article.paragraphs]
-        metadata: dict[str, Any] = {"encoding": result.encoding, **article_stats(result, article.index)}
+        metadata: dict[str, Any] = {"encoding": result.encoding, **stats.get(article.index, {"lines_in": 0, "lines_out": 0, "dropped": {}})}
         if extra is not None:
             metadata.update(extra)
         out.append(
