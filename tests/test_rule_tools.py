@@ -108,3 +108,16 @@ def test_test_command_errors_name_the_path(tmp_path: Path) -> None:
     r = run_cli("test", str(cases))
     assert r.returncode == 2 and r.stderr.decode().startswith(f"scrubber: error: {cases / 'a.txt'}: not UTF-8 text")
     assert len(r.stderr.decode().splitlines()) == 1
+
+
+def test_test_command_fails_a_case_without_its_expected_output(tmp_path: Path) -> None:
+    cases = tmp_path / "cases"
+    make_cases(cases)
+    (cases / "orphan.txt").write_text("A headline here today\n\nBody.\n")
+    site = tmp_path / "site.yaml"
+    site.write_text(SITE_RULE)
+    r = run_cli("test", str(cases), "--rules", str(site))
+    assert r.returncode == 1
+    out = r.stdout.decode()
+    assert "FAILED  orphan.txt: no expected output (expected/orphan.txt)" in out
+    assert "2 case(s) passed, 1 case(s) failed" in out
