@@ -152,3 +152,20 @@ def test_no_path_on_a_terminal_prints_usage_instead_of_waiting() -> None:
         os.close(slave)
     assert r.returncode == 2
     assert b"Usage" in r.stderr
+
+
+@pytest.mark.parametrize(
+    "args, says",
+    [
+        (["clean", "x.txt", "--threshold", "20"], "--threshold"),
+        (["clean", "--bogus"], "No such option: --bogus"),
+        (["clean", "--jobs", "0", "x.txt"], "--jobs"),
+        (["nosuchcommand"], "nosuchcommand"),
+        (["rules", "show"], "Missing argument"),
+    ],
+)
+def test_usage_errors_are_one_line_with_status_2(args: list[str], says: str) -> None:
+    r = run_cli(*args)
+    assert r.returncode == 2
+    err = r.stderr.decode()
+    assert err.startswith("scrubber: error: ") and err.count("\n") == 1 and says in err, err

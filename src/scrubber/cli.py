@@ -440,7 +440,26 @@ def explain(
 def main() -> None:
     from . import cli_corpus, cli_review, cli_rules  # noqa: F401  (register learn, dedup, review, rules, test)
 
-    app()
+    try:
+        code = app(standalone_mode=False)
+    except Exception as exc:
+        # click's (or typer's own copy of click's) errors: usage errors exit 2.
+        # Shown as one line, like every other error (click draws a box of five lines or more).
+        if not (hasattr(exc, "format_message") and isinstance(getattr(exc, "exit_code", None), int)):
+            raise
+        ctx = getattr(exc, "ctx", None)
+        if type(exc).__name__ == "NoArgsIsHelpError" and ctx is not None:  # no command, or no argument: the help
+            typer.echo(ctx.get_help(), err=True)
+        else:
+            where = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+            typer.echo(f"scrubber: error: {one_line(exc.format_message())}{where}", err=True)
+        sys.exit(exc.exit_code)
+    except BrokenPipeError:  # a reader that stopped early (| head): quiet, as click does
+        sys.stderr.close()
+        sys.exit(1)
+    if type(code).__name__ == "Abort" or code is None:  # pragma: no cover - what click returns varies
+        code = 0
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":
