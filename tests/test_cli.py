@@ -169,3 +169,9 @@ def test_usage_errors_are_one_line_with_status_2(args: list[str], says: str) -> 
     assert r.returncode == 2
     err = r.stderr.decode()
     assert err.startswith("scrubber: error: ") and err.count("\n") == 1 and says in err, err
+
+
+def test_front_matter_without_markdown_is_a_usage_error() -> None:
+    r = run_cli("clean", "--front-matter", str(SEED))
+    assert r.returncode == 2 and r.stderr.decode() == "scrubber: error: --front-matter works with --format markdown (YAML front matter is a Markdown convention)\n"
+    assert r.stdout == b""

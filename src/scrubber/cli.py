@@ -281,6 +281,8 @@ def clean(
         raise typer.Exit(0)
     if output == "":
         raise fail("-o/--output: the path is empty")
+    if front_matter and (fmt is None or fmt.lower() != "markdown"):
+        raise fail("--front-matter works with --format markdown (YAML front matter is a Markdown convention)")
     if output is not None and (clash := _input_at(output, paths)) is not None:
         raise fail(f"{output}: is the input {clash}; the output would replace it (write elsewhere, or clean it with --in-place)")
     report = RunReport()
