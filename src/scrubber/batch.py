@@ -35,6 +35,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path, PurePosixPath
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Literal
 
 from . import __version__
@@ -662,7 +663,7 @@ def run_local(settings: Settings, options: BatchOptions, jobs: Iterable[Job], wo
 
 def _run_pool(settings: Settings, options: BatchOptions, jobs: Iterable[Job], workers: int, chunksize: int, known: _Known | None) -> Iterator[Outcome]:
     import multiprocessing
-    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures import Future
     from concurrent.futures.process import BrokenProcessPool
 
     # A process pool that notices a worker dying (killed, out of memory, a
@@ -728,7 +729,7 @@ def _run_pool(settings: Settings, options: BatchOptions, jobs: Iterable[Job], wo
             pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _stop_workers(pool: Any) -> None:
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
     """Stop a pool's workers now (SIGTERM: an unfinished atomic write removes its temporary file)."""
     pool.shutdown(wait=False, cancel_futures=True)
     if hasattr(pool, "terminate_workers"):  # Python 3.14

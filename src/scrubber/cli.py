@@ -445,6 +445,9 @@ def main() -> None:
     try:
         code = app(standalone_mode=False)
     except Exception as exc:
+        if type(exc).__name__ == "Abort":  # Ctrl-C outside a batch (click turns it into Abort)
+            typer.echo("scrubber: interrupted; nothing was written", err=True)
+            sys.exit(130)
         # click's (or typer's own copy of click's) errors: usage errors exit 2.
         # Shown as one line, like every other error (click draws a box of five lines or more).
         if not (hasattr(exc, "format_message") and isinstance(getattr(exc, "exit_code", None), int)):
@@ -459,9 +462,7 @@ def main() -> None:
     except BrokenPipeError:  # a reader that stopped early (| head): quiet, as click does
         sys.stderr.close()
         sys.exit(1)
-    if type(code).__name__ == "Abort" or code is None:  # pragma: no cover - what click returns varies
-        code = 0
-    sys.exit(code if isinstance(code, int) else 0)
+    sys.exit(code if isinstance(code, int) else 0)  # a command's return value, or typer.Exit's code
 
 
 if __name__ == "__main__":
