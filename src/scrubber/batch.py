@@ -695,10 +695,7 @@ def _run_pool(settings: Settings, options: BatchOptions, jobs: Iterable[Job], wo
         no, i = item
         if no == chunk_no:
             submit()  # the head's chunk is not full yet: send it as it is
-        try:
-            done = results[no].result()
-        except BrokenProcessPool:
-            raise WorkerDiedError(done_files) from None
+        done = results[no].result()
         if i == len(done) - 1:
             del results[no]
         if known is not None:
@@ -720,6 +717,10 @@ def _run_pool(settings: Settings, options: BatchOptions, jobs: Iterable[Job], wo
                 yield pop()
         while window:
             yield pop()
+    except BrokenProcessPool:  # from a result or from a submit, whichever comes first
+        if pool is not None:
+            _stop_workers(pool)
+        raise WorkerDiedError(done_files) from None
     except BaseException:
         if pool is not None:
             _stop_workers(pool)
