@@ -175,3 +175,40 @@ def test_front_matter_without_markdown_is_a_usage_error() -> None:
     r = run_cli("clean", "--front-matter", str(SEED))
     assert r.returncode == 2 and r.stderr.decode() == "scrubber: error: --front-matter works with --format markdown (YAML front matter is a Markdown convention)\n"
     assert r.stdout == b""
+
+
+# main() recognises click's errors by their shape: typer 0.29 raises its own
+# copy of click's classes, older typer versions raise click's.  Both must give
+# one line and click's exit status; an Abort (Ctrl-C) exits 130.
+
+
+def _main_raising(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], exc: BaseException) -> tuple[int, str]:
+    from scrubber import cli, cli_corpus, cli_review, cli_rules  # noqa: F401  (registered before app is replaced)
+
+    def app(**kwargs: object) -> None:
+        raise exc
+
+    monkeypatch.setattr(cli, "app", app)
+    with pytest.raises(SystemExit) as stop:
+        cli.main()
+    return int(stop.value.code), capsys.readouterr().err  # type: ignore[arg-type]
+
+
+def test_main_gives_clicks_usage_errors_one_line(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    click = pytest.importorskip("click")
+    code, err = _main_raising(monkeypatch, capsys, click.exceptions.UsageError("No such option: --bogus"))
+    assert code == 2 and err == "scrubber: error: No such option: --bogus\n"
+
+
+def test_main_turns_clicks_abort_into_status_130(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    click = pytest.importorskip("click")
+    code, err = _main_raising(monkeypatch, capsys, click.exceptions.Abort())
+    assert code == 130 and err == "scrubber: interrupted; nothing was written\n"
+
+
+def test_main_lets_other_errors_through(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from scrubber import cli, cli_corpus, cli_review, cli_rules  # noqa: F401  (registered before app is replaced)
+
+    monkeypatch.setattr(cli, "app", lambda **kwargs: (_ for _ in ()).throw(ValueError("a bug")))
+    with pytest.raises(ValueError, match="a bug"):
+        cli.main()

@@ -42,7 +42,7 @@ from . import __version__
 from .atomic import write_atomic
 from .cache import Cache, Entry, Stamp, StatIndex, input_stamp, path_stamp
 from .errors import ScrubberError, SkippedInputError, WorkerDiedError
-from .formats import records, render
+from .formats import render, with_records
 from .dedup import Signer
 from .inputs import Cleaned, InputOutcome, clean_data, input_format_of, read_bytes
 from .learn import file_lines, file_texts
@@ -484,8 +484,7 @@ def _output_for(ctx: Context, job: Job, data: bytes, outcome: Outcome) -> tuple[
         flags = [f for stats in outcome.stats for f in options.valve.flags(stats)]
         outcome.review = file_review(job.src, [c.result for c in result.cleaned], flags)
     fmt = options.fmt if options.mode == "aggregate" or not in_place else "text"
-    # text is written from the results alone: records only for the structured formats
-    pairs = [(c.result, records(c.result, c.source, c.extra) if fmt != "text" else []) for c in result.cleaned]
+    pairs = with_records(fmt, result.cleaned)
     if options.mode == "aggregate":
         output = _fragment(options.fmt, pairs)
     else:

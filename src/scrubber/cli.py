@@ -27,7 +27,7 @@ from .dedup import Signer, find_duplicates
 from .config import FileConfig, find_config, make_settings
 from .errors import ScrubberError, one_line
 from .explain import print_explanation, rows
-from .formats import FORMATS, records, render
+from .formats import FORMATS, render, with_records
 from .inputs import Cleaned, InputOutcome, clean_input, input_format_of
 from .runner import WalkOptions, run_batch
 from .model import CleanResult
@@ -364,7 +364,7 @@ def clean(
             builder.add(file_review(c.source, [c.result], valve.flags(result_stats(c.result))))
         write_review(builder, report, location(review_path))
     cleaned = apply_valve(cleaned, valve, strict, report)
-    text = render(fmt, ((c.result, records(c.result, c.source, c.extra) if fmt != "text" else []) for c in cleaned), front_matter)
+    text = render(fmt, with_records(fmt, cleaned), front_matter)
     data = text.encode("utf-8", "surrogateescape")
     report.bytes_out = len(data)
     write_output(data, location(output) if output is not None else None)

@@ -16,7 +16,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import yaml
 
@@ -42,7 +42,7 @@ def article_stats(result: CleanResult) -> dict[int, dict[str, Any]]:
         article = d.article if d.article is not None else 0
         st = stats.get(article)
         if st is None:
-            st = stats[article] = {"lines_in": 0, "lines_out": 0, "dropped": {}}
+            st = stats[article] = _no_lines()
         st["lines_in"] += 1
         if d.action is Action.KEEP:
             st["lines_out"] += 1
@@ -53,6 +53,32 @@ def article_stats(result: CleanResult) -> dict[int, dict[str, Any]]:
     return stats
 
 
+def _no_lines() -> dict[str, Any]:
+    return {"lines_in": 0, "lines_out": 0, "dropped": {}}
+
+
+class CleanedText(Protocol):
+    """A cleaned text with what its records need (as :class:`scrubber.inputs.Cleaned` has it)."""
+
+    @property
+    def result(self) -> CleanResult: ...
+
+    @property
+    def source(self) -> str: ...
+
+    @property
+    def extra(self) -> Mapping[str, Any] | None: ...
+
+
+def with_records(fmt: str, cleaned: Iterable[CleanedText]) -> list[tuple[CleanResult, list[dict[str, Any]]]]:
+    """Each cleaned text's result with its records, as :func:`render` takes them.
+
+    Text is written from the results alone: records (and the per-article
+    statistics they carry) are built only for the structured formats.
+    """
+    return [(c.result, records(c.result, c.source, c.extra) if fmt != "text" else []) for c in cleaned]
+
+
 def records(result: CleanResult, source: str | None = None, extra: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
     """One JSON-ready record per article of ``result``."""
     source = result.source if source is None else source
@@ -60,7 +86,7 @@ def records(result: CleanResult, source: str | None = None, extra: Mapping[str, 
     stats = article_stats(result) if result.articles else {}
     for article in result.articles:
         paragraphs = ["\n".join(line.text for line in para) for para in article.paragraphs]
-        metadata: dict[str, Any] = {"encoding": result.encoding, **stats.get(article.index, {"lines_in": 0, "lines_out": 0, "dropped": {}})}
+        metadata: dict[str, Any] = {"encoding": result.encoding, **stats.get(article.index, _no_lines())}
         if extra is not None:
             metadata.update(extra)
         out.append(
